@@ -1,0 +1,59 @@
+# Every command a contributor needs. Runs under plain sh; finds Python 3.12+ by itself.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format migrations messages compile-messages check e2e worker clean
+
+run: $(STAMP)
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+install: $(STAMP)
+
+$(PY):
+	@python=$$(sh bin/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): $(PY) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+e2e: $(STAMP)
+	$(PY) -m pytest tests/e2e
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+migrations: $(STAMP)
+	$(PY) manage.py makemigrations
+
+check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Needs GNU gettext (msgfmt, xgettext); a fresh clone does not, the .mo files are committed.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*"
+
+compile-messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv
+
+worker: $(STAMP)
+	DEBUG=true TASK_BACKEND=database $(PY) manage.py db_worker
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation, Role, User, Weekday, Workspace
+from .selectors import workspace_slug_suggest
+
+COMMON_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "That email and password do not match an account. Both are case-sensitive "
+            "except the email."
+        ),
+    }
+
+
+class SignUpForm(SetPasswordMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    def __init__(self, *args, invited_email: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.invited_email = invited_email
+        if invited_email:
+            self.fields["email"].initial = invited_email
+            self.fields["email"].help_text = _(
+                "The invitation was sent to this address; sign up with it to accept."
+            )
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this email already exists. Log in instead, or reset the "
+                    "password if you forgot it."
+                )
+            )
+        if self.invited_email and email != self.invited_email.lower():
+            raise forms.ValidationError(
+                _("Use the address the invitation was sent to: %(email)s."),
+                params={"email": self.invited_email},
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        if "email" in cleaned and "password2" in cleaned:
+            candidate = User(email=cleaned["email"], name=cleaned.get("name", ""))
+            self.validate_password_for_user(candidate)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "email", "language"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another account already uses this email address."))
+        return email
+
+
+class WorkspaceSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIME_ZONES]
+    )
+    working_days = forms.TypedMultipleChoiceField(
+        label=_("Working days"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one working day.")},
+    )
+
+    class Meta:
+        model = Workspace
+        fields = [
+            "name",
+            "currency",
+            "target_hourly_rate",
+            "time_zone",
+            "working_days",
+            "work_starts_at",
+            "work_ends_at",
+            "language",
+        ]
+        widgets = {
+            "work_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "target_hourly_rate": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+
+
+class WorkspaceCreateForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIME_ZONES]
+    )
+
+    class Meta:
+        model = Workspace
+        fields = ["name", "slug", "currency", "target_hourly_rate", "time_zone", "language"]
+        widgets = {
+            "target_hourly_rate": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+        }
+        help_texts = {
+            "slug": _("Used in links: /w/<address>/. Leave empty to make one from the name."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
+            cleaned["slug"] = workspace_slug_suggest(cleaned["name"])
+        return cleaned
+
+
+def role_choices_for(actor_role: str) -> list[tuple[str, str]]:
+    """The roles a member may hand out: managers every role but owner."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if actor_role == Role.OWNER or value != Role.OWNER
+    ]
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
+
+    def __init__(self, *args, actor_role: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(actor_role)
+        self.fields["role"].help_text = _(
+            "Managers run clients and boundaries; members log and review; viewers only read."
+        )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, actor_role: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(actor_role)
+
+
+class TypeToConfirmForm(forms.Form):
+    """Asks the user to type a word (the workspace address) before something irreversible."""
+
+    confirmation = forms.CharField(label=_("Type the workspace address to confirm"))
+
+    def __init__(self, *args, expected: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"].strip()
+        if value != self.expected:
+            raise forms.ValidationError(
+                _("That is not the address. Type %(expected)s exactly."),
+                params={"expected": self.expected},
+            )
+        return value

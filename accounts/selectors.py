@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.text import slugify
+
+from .models import RESERVED_SLUGS, Invitation, Membership, Role, User, Workspace, hash_token
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("workspace")
+        .order_by("workspace__name", "workspace__slug")
+    )
+
+
+def workspace_members(*, workspace: Workspace) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(workspace=workspace)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def workspace_pending_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(workspace=workspace)
+        .pending()
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def workspace_owner_count(*, workspace: Workspace) -> int:
+    return Membership.objects.filter(workspace=workspace, role=Role.OWNER).count()
+
+
+def invitation_by_token(*, token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("workspace", "invited_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+def workspace_slug_suggest(name: str) -> str:
+    """A free slug derived from a name: "Ana Design" -> "ana-design", then "ana-design-2"…"""
+    base = (slugify(name)[:40].strip("-") or "workspace").lower()
+    if len(base) < 2:
+        base = f"{base}-ws"
+    taken = (
+        set(Workspace.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        | RESERVED_SLUGS
+    )
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate

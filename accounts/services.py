@@ -1,0 +1,277 @@
+"""Writes of the accounts app. Every rule about who may do what to a workspace lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    Currency,
+    Invitation,
+    Language,
+    Membership,
+    Role,
+    User,
+    Workspace,
+    hash_token,
+    new_invitation_token,
+)
+from .selectors import workspace_slug_suggest
+from .tasks import send_invitation_email
+
+
+@transaction.atomic
+def workspace_create(
+    *,
+    owner: User,
+    name: str,
+    slug: str = "",
+    currency: str = Currency.EUR,
+    target_hourly_rate: Decimal | None = None,
+    time_zone: str = "UTC",
+    language: str = Language.ENGLISH,
+) -> Workspace:
+    workspace = Workspace(
+        name=name.strip(),
+        slug=slug or workspace_slug_suggest(name),
+        currency=currency,
+        target_hourly_rate=target_hourly_rate,
+        time_zone=time_zone,
+        language=language,
+    )
+    workspace.full_clean()
+    workspace.save()
+    Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
+    return workspace
+
+
+def _first_name(user: User) -> str:
+    return user.name.split()[0] if user.name.strip() else user.email.split("@")[0]
+
+
+def personal_workspace_name(user: User) -> str:
+    return _("%(name)s's workspace") % {"name": _first_name(user)}
+
+
+@transaction.atomic
+def user_sign_up(
+    *,
+    email: str,
+    password: str,
+    name: str = "",
+    language: str = "",
+    workspace_language: str = Language.ENGLISH,
+    personal_workspace: bool = True,
+) -> tuple[User, Workspace | None]:
+    """Create an account and, unless the user arrives through an invitation, their own workspace."""
+    user = User(email=email, name=name.strip(), language=language)
+    user.set_password(password)
+    user.full_clean(exclude=["password", "last_workspace"])
+    user.save()
+    workspace = None
+    if personal_workspace:
+        workspace = workspace_create(
+            owner=user,
+            name=personal_workspace_name(user),
+            slug=workspace_slug_suggest(_first_name(user)),
+            language=language or workspace_language,
+        )
+        user.last_workspace = workspace
+        user.save(update_fields=["last_workspace"])
+    return user, workspace
+
+
+def _role_grantable_by(role: str, actor: Membership) -> bool:
+    """Managers hand out any role but owner; only an owner makes another owner."""
+    return actor.is_owner or (actor.can_manage and role != Role.OWNER)
+
+
+@transaction.atomic
+def invitation_create(
+    *, workspace: Workspace, email: str, role: str, invited_by: Membership, base_url: str
+) -> Invitation:
+    """Invite someone by email. A newer invitation to the same address replaces the older one.
+
+    The email goes out after the transaction commits, through the task queue.
+    """
+    email = User.objects.normalize_email(email.strip()).lower()
+    if not _role_grantable_by(role, invited_by):
+        raise ValidationError({"role": _("Only an owner can invite another owner.")})
+    if Membership.objects.filter(workspace=workspace, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("%(email)s is already a member.") % {"email": email}})
+    Invitation.objects.filter(workspace=workspace, email__iexact=email).pending().delete()
+    token = new_invitation_token()
+    invitation = Invitation(
+        workspace=workspace,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=invited_by.user,
+        expires_at=timezone.now() + dt.timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    existing = User.objects.filter(email__iexact=email).only("language").first()
+    language = (existing and existing.language) or workspace.language
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(
+            email=email,
+            workspace_name=workspace.name,
+            inviter_name=invited_by.user.display_name,
+            role_label=str(Role(role).label),
+            link=f"{base_url.rstrip('/')}/invitations/{token}/",
+            language=language,
+        )
+    )
+    invitation.token = token  # only in memory: tests and the invite page can show the link once
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Make `user` a member. Single use: a second acceptance of the same link is refused."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_accepted:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.is_expired:
+        raise ValidationError(_("This invitation has expired. Ask for a new one."))
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(invited)s, but you are logged in as %(current)s.")
+            % {"invited": invitation.email, "current": user.email}
+        )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    try:
+        with transaction.atomic():
+            membership, _created = Membership.objects.get_or_create(
+                user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
+            )
+    except IntegrityError:  # accepted twice at the same instant
+        membership = Membership.objects.get(user=user, workspace=invitation.workspace)
+    user.last_workspace = invitation.workspace
+    user.save(update_fields=["last_workspace"])
+    return membership
+
+
+def _lock_owners(workspace: Workspace) -> list[Membership]:
+    """Lock the owner rows so two owners cannot demote each other at the same time."""
+    return list(Membership.objects.select_for_update().filter(workspace=workspace, role=Role.OWNER))
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, by: Membership) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a valid role.")})
+    if membership.role == role:
+        return membership
+    touches_owner = membership.is_owner or role == Role.OWNER
+    if not by.can_manage or (touches_owner and not by.is_owner):
+        raise ValidationError(_("Only an owner can make or unmake an owner."))
+    owners = _lock_owners(membership.workspace)
+    if membership.is_owner and len(owners) <= 1:
+        raise ValidationError(
+            _("A workspace needs at least one owner. Make someone else an owner first.")
+        )
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: Membership) -> None:
+    """Remove a member; `by` may be the member themselves (leaving the workspace)."""
+    leaving = membership.pk == by.pk
+    if not leaving and (not by.can_manage or (membership.is_owner and not by.is_owner)):
+        raise ValidationError(_("Only an owner can remove an owner."))
+    owners = _lock_owners(membership.workspace)
+    if membership.is_owner and len(owners) <= 1:
+        raise ValidationError(
+            _("A workspace needs at least one owner. Make someone else an owner first.")
+        )
+    User.objects.filter(pk=membership.user_id, last_workspace=membership.workspace_id).update(
+        last_workspace=None
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def workspace_delete(*, workspace: Workspace, by: Membership) -> None:
+    if not by.is_owner or by.workspace_id != workspace.pk:
+        raise ValidationError(_("Only an owner can delete a workspace."))
+    workspace.delete()
+
+
+@transaction.atomic
+def workspace_provision(
+    *,
+    slug: str,
+    owner_email: str,
+    name: str = "",
+    password: str | None = None,
+    currency: str = Currency.EUR,
+    target_hourly_rate: Decimal | None = None,
+    time_zone: str = "UTC",
+    members: list[tuple[str, str]] = (),
+) -> tuple[Workspace, list[str]]:
+    """Create or complete a workspace from a script. Adds what is missing, changes nothing else.
+
+    Users that do not exist are created, with `password` when given, else an unusable one (they
+    set theirs through "forgot password"). Returns the workspace and a line per change made.
+    """
+    changes: list[str] = []
+
+    def user_for(email: str) -> User:
+        email = User.objects.normalize_email(email.strip()).lower()
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User(email=email)
+            user.full_clean(exclude=["password", "last_workspace"])
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+            changes.append(f"created user {email}")
+        return user
+
+    owner = user_for(owner_email)
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        workspace = Workspace(
+            slug=slug,
+            name=name or slug.replace("-", " ").title(),
+            currency=currency,
+            target_hourly_rate=target_hourly_rate,
+            time_zone=time_zone,
+        )
+        workspace.full_clean()
+        workspace.save()
+        changes.append(f"created workspace {slug}")
+    for email, role in [(owner_email, Role.OWNER), *members]:
+        if role not in Role.values:
+            raise ValidationError(
+                _("“%(role)s” is not a role. Use one of: %(roles)s.")
+                % {"role": role, "roles": ", ".join(Role.values)}
+            )
+        user = owner if email == owner_email else user_for(email)
+        _membership, created = Membership.objects.get_or_create(
+            user=user, workspace=workspace, defaults={"role": role}
+        )
+        if created:
+            changes.append(f"added {user.email} as {role}")
+        if user.last_workspace_id is None:
+            user.last_workspace = workspace
+            user.save(update_fields=["last_workspace"])
+    return workspace, changes

@@ -1,0 +1,14 @@
+from .account import home, language_set, profile, signup
+from .health import healthz
+from .members import invitation_accept
+from .workspaces import workspace_create
+
+__all__ = [
+    "healthz",
+    "home",
+    "invitation_accept",
+    "language_set",
+    "profile",
+    "signup",
+    "workspace_create",
+]

@@ -1,0 +1,181 @@
+"""Pages about the person rather than a workspace: home, sign-up, profile, language."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms import EmailAuthenticationForm, ProfileForm, SignUpForm
+from ..models import Language
+from ..selectors import invitation_by_token, user_memberships
+from ..services import invitation_accept, user_sign_up
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a visitor where they belong: their last workspace, any workspace, or the login."""
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    memberships = user_memberships(user=request.user)
+    membership = memberships.filter(workspace_id=request.user.last_workspace_id).first()
+    membership = membership or memberships.first()
+    if membership is None:
+        messages.info(request, _("You are not in any workspace yet. Create one to begin."))
+        return redirect("workspace_create")
+    return redirect("workspace:home", ws=membership.workspace.slug)
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+def _invitation_from_next(next_url: str | None):
+    """An invitation link in `next` lets the sign-up page pre-fill and lock the invited email."""
+    prefix = "/invitations/"
+    if next_url and next_url.startswith(prefix):
+        token = next_url[len(prefix) :].strip("/")
+        invitation = invitation_by_token(token=token)
+        if invitation is not None and invitation.is_usable:
+            return invitation
+    return None
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    next_url = _safe_next(request)
+    invitation = _invitation_from_next(next_url)
+    invited_email = invitation.email if invitation else None
+    form = SignUpForm(request.POST or None, invited_email=invited_email)
+    if request.method == "POST" and form.is_valid():
+        # A language picked with the switcher before signing up becomes the preference; one
+        # merely sent by the browser does not (the account keeps following the browser).
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        user, workspace = user_sign_up(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            name=form.cleaned_data["name"],
+            language=chosen if chosen in Language.values else "",
+            workspace_language=translation.get_language(),
+            personal_workspace=invitation is None,
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if invitation is not None:
+            membership = invitation_accept(invitation=invitation, user=user)
+            messages.success(
+                request,
+                _("Welcome to Clientwise! You joined %(workspace)s.")
+                % {"workspace": membership.workspace.name},
+            )
+            return redirect("workspace:home", ws=membership.workspace.slug)
+        messages.success(
+            request,
+            _("Welcome to Clientwise! This is your workspace; add your clients to begin."),
+        )
+        return redirect("workspace:home", ws=workspace.slug)
+    return render(
+        request,
+        "registration/signup.html",
+        {"form": form, "next": next_url or "", "invitation": invitation},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        response = redirect("accounts:profile")
+        _remember_language(response, user.language)
+        if user.language:
+            translation.activate(user.language)
+        messages.success(request, _("Your profile is saved."))
+        return response
+    return render(
+        request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200
+    )
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            httponly=True,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """The language switcher: saved on the account when logged in, in a cookie always."""
+    language = request.POST.get("language", "")
+    if language not in Language.values:
+        messages.error(request, _("That language is not available."))
+        return redirect(_safe_next(request) or "home")
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response = HttpResponseRedirect(_safe_next(request) or "/")
+    _remember_language(response, language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _("Welcome back, %(name)s.") % {"name": self.request.user.get_short_name()},
+        )
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are logged out. See you soon."))
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "registration/password_change_form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )

@@ -1,0 +1,123 @@
+"""A workspace's own pages: its home, its settings, leaving it and deleting it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ..forms import TypeToConfirmForm, WorkspaceCreateForm, WorkspaceSettingsForm
+from ..models import Role
+from ..selectors import workspace_members, workspace_pending_invitations
+from ..services import membership_remove, workspace_delete
+from ..services import workspace_create as create
+from ..tenancy import workspace_role
+
+
+@login_required
+def workspace_create(request: HttpRequest) -> HttpResponse:
+    form = WorkspaceCreateForm(
+        request.POST or None,
+        initial={"language": request.LANGUAGE_CODE, "time_zone": "UTC"},
+    )
+    if request.method == "POST" and form.is_valid():
+        workspace = create(owner=request.user, **form.cleaned_data)
+        messages.success(request, _("Workspace %(name)s is ready.") % {"name": workspace.name})
+        return redirect("workspace:home", ws=workspace.slug)
+    return render(
+        request,
+        "accounts/workspace_create.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.VIEWER)
+def workspace_home(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    members = list(workspace_members(workspace=workspace))
+    steps = [
+        {
+            "done": workspace.target_hourly_rate is not None,
+            "title": _("Set your target hourly rate"),
+            "why": _("Profitability is judged against it: what an hour of your work should earn."),
+            "url_name": "workspace:settings",
+        },
+        {
+            "done": workspace.working_days != [1, 2, 3, 4, 5] or workspace.time_zone != "UTC",
+            "title": _("Check your time zone and working hours"),
+            "why": _("Contact outside them is marked “out of hours” automatically."),
+            "url_name": "workspace:settings",
+        },
+        {
+            "done": len(members) > 1,
+            "title": _("Invite a teammate (optional)"),
+            "why": _("In an agency, a client can be handed to a colleague instead of lost."),
+            "url_name": "workspace:members",
+        },
+    ]
+    return render(
+        request,
+        "accounts/workspace_home.html",
+        {"members": members, "steps": steps, "steps_left": sum(not s["done"] for s in steps)},
+    )
+
+
+@workspace_role(Role.VIEWER, write=Role.MANAGER)
+def workspace_settings(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
+    if not request.membership.can_manage:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Workspace settings saved."))
+        return redirect("workspace:settings", ws=workspace.slug)
+    return render(
+        request,
+        "accounts/workspace_settings.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.VIEWER, write=Role.VIEWER)
+def workspace_leave(request: HttpRequest) -> HttpResponse:
+    """Any member may leave, a viewer included; the last owner may not."""
+    membership = request.membership
+    if request.method == "POST":
+        try:
+            membership_remove(membership=membership, by=membership)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("workspace:leave", ws=request.workspace.slug)
+        messages.success(
+            request, _("You left %(workspace)s.") % {"workspace": request.workspace.name}
+        )
+        return redirect("home")
+    return render(request, "accounts/workspace_leave.html")
+
+
+@workspace_role(Role.OWNER)
+def workspace_delete_view(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    form = TypeToConfirmForm(request.POST or None, expected=workspace.slug)
+    if request.method == "POST" and form.is_valid():
+        name = workspace.name
+        workspace_delete(workspace=workspace, by=request.membership)
+        messages.success(request, _("Workspace %(name)s was deleted.") % {"name": name})
+        return redirect("home")
+    return render(
+        request,
+        "accounts/workspace_delete.html",
+        {
+            "form": form,
+            "member_count": workspace_members(workspace=workspace).count(),
+            "pending_invitations": workspace_pending_invitations(workspace=workspace).count(),
+        },
+        status=422 if form.errors else 200,
+    )

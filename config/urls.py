@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from accounts import views
+from accounts.urls import account_patterns, workspace_patterns
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("language/", views.language_set, name="language_set"),
+    path("accounts/", include((account_patterns, "accounts"))),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("workspaces/new/", views.workspace_create, name="workspace_create"),
+    path("w/<slug:ws>/", include((workspace_patterns, "workspace"))),
+]

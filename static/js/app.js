@@ -1,0 +1,86 @@
+// Clientwise's behaviour on top of htmx: visible errors, no double submissions.
+// No inline handlers and no eval, so the Content-Security-Policy needs neither.
+(function () {
+  "use strict";
+
+  function errorBox() {
+    return document.getElementById("request-error");
+  }
+
+  function showRequestError(kind) {
+    const box = errorBox();
+    if (!box) return;
+    box.querySelector(".request-error-text").textContent = box.dataset[kind] || box.dataset.generic;
+    box.hidden = false;
+    box.focus();
+  }
+
+  function hideRequestError() {
+    const box = errorBox();
+    if (box) box.hidden = true;
+  }
+
+  function kindForStatus(status) {
+    if (status === 403) return "forbidden";
+    if (status === 404 || status === 410) return "notFound";
+    if (status >= 500) return "server";
+    return "generic";
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    showRequestError(kindForStatus(event.detail.xhr.status));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError("network");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    showRequestError("network");
+  });
+  document.addEventListener("htmx:beforeRequest", hideRequestError);
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-dismiss-error]")) hideRequestError();
+  });
+
+  // A second click on a submit button while the first request is on its way does nothing.
+  // htmx forms prevent the default themselves and use hx-disabled-elt instead.
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented) return;
+    if (form.dataset.submitting === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "true";
+    form.setAttribute("aria-busy", "true");
+    // Disable after the browser has read the submitter's name and value.
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    }, 0);
+  });
+
+  // Coming back with the Back button restores a page from the cache: make its forms usable again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      delete form.dataset.submitting;
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
+  // Copy buttons: <button data-copy="#element-id">.
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-copy]");
+    if (!button) return;
+    const source = document.querySelector(button.dataset.copy);
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.value || source.textContent.trim()).then(function () {
+      const done = button.dataset.copied;
+      if (done) button.textContent = done;
+    });
+  });
+})();

@@ -1,0 +1,189 @@
+"""No one sees another workspace: every URL of the project, walked from the resolver.
+
+Each named URL pattern must be listed here, either as a workspace page (with how to build its
+arguments from workspace A's objects, and what a viewer gets) or as a page outside workspaces
+(with the reason it holds no workspace data). A new pattern that is not listed fails
+`test_every_url_pattern_is_covered`, so it cannot ship without its isolation checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import Invitation, Membership, Role, Workspace
+from tests.factories import MembershipFactory, UserFactory
+
+
+@dataclass(frozen=True)
+class WorkspaceURL:
+    kwargs: callable  # objects of workspace A -> URL kwargs (besides `ws`)
+    viewer_get: int  # what a viewer of A gets on GET: 200, or 403 where the role is too low
+    viewer_may_post: bool = False  # only "leave": even a viewer may leave
+
+
+def no_kwargs(objects):
+    return {}
+
+
+WORKSPACE_URLS: dict[str, WorkspaceURL] = {
+    "workspace:home": WorkspaceURL(no_kwargs, 200),
+    "workspace:settings": WorkspaceURL(no_kwargs, 200),
+    "workspace:leave": WorkspaceURL(no_kwargs, 200, viewer_may_post=True),
+    "workspace:delete": WorkspaceURL(no_kwargs, 403),
+    "workspace:members": WorkspaceURL(no_kwargs, 200),
+    "workspace:member_role": WorkspaceURL(lambda o: {"code": o.membership.code}, 403),
+    "workspace:member_remove": WorkspaceURL(lambda o: {"code": o.membership.code}, 403),
+    "workspace:invitation_revoke": WorkspaceURL(lambda o: {"code": o.invitation.code}, 403),
+}
+
+# Pages outside any workspace, and why they hold no workspace data.
+OUTSIDE_WORKSPACES: dict[str, str] = {
+    "home": "redirects to one of the user's own workspaces",
+    "healthz": "reports only that the app is up",
+    "language_set": "stores the visitor's own language",
+    "accounts:login": "authentication",
+    "accounts:logout": "authentication",
+    "accounts:signup": "creates a new user with their own workspace",
+    "accounts:profile": "the user's own account",
+    "accounts:password_change": "the user's own account",
+    "accounts:password_reset": "authentication",
+    "accounts:password_reset_done": "authentication",
+    "accounts:password_reset_confirm": "authentication, by a signed one-time token",
+    "accounts:password_reset_complete": "authentication",
+    "invitation_accept": "reached by an unguessable single-use token sent by email",
+    "workspace_create": "creates a new workspace owned by the user",
+}
+
+# Form data for POSTs: plausible enough that only the access check can stop them.
+POST_DATA = {
+    "role": Role.OWNER,
+    "email": "newcomer@example.com",
+    "confirmation": "aurora",
+    "name": "Renamed",
+}
+
+
+def walk(resolvers, prefix="", namespace=""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else None, prefix + str(entry.pattern)
+
+
+def all_patterns():
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_pattern_is_covered():
+    uncovered = [
+        (name, route)
+        for name, route in all_patterns()
+        if name not in WORKSPACE_URLS and name not in OUTSIDE_WORKSPACES
+    ]
+    assert not uncovered, f"URL patterns without isolation checks: {uncovered}"
+
+
+def test_every_pattern_under_a_workspace_is_checked_as_a_workspace_page():
+    misfiled = [
+        name for name, route in all_patterns() if ("<slug:ws>" in route) != (name in WORKSPACE_URLS)
+    ]
+    assert not misfiled
+
+
+def test_the_registry_lists_no_pattern_that_does_not_exist():
+    names = {name for name, _route in all_patterns()}
+    assert set(WORKSPACE_URLS) | set(OUTSIDE_WORKSPACES) <= names
+
+
+@pytest.fixture
+def objects_of_a(workspace, owner, viewer):
+    """Workspace A with one object of every kind that has a URL."""
+    membership = MembershipFactory(
+        workspace=workspace, role=Role.MEMBER, user=UserFactory(email="teammate@example.com")
+    )
+    invitation = Invitation.objects.create(
+        workspace=workspace,
+        email="pending@example.com",
+        role=Role.MEMBER,
+        token_hash="a" * 64,
+        invited_by=owner,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return SimpleNamespace(workspace=workspace, membership=membership, invitation=invitation)
+
+
+def snapshot():
+    """Everything a request could change in workspace data, to prove nothing did."""
+    return (
+        sorted(Workspace.objects.values_list("slug", "name", "currency", "time_zone")),
+        sorted(Membership.objects.values_list("workspace__slug", "user__email", "role")),
+        sorted(Invitation.objects.values_list("workspace__slug", "email", "role")),
+    )
+
+
+def url_for(name, slug, objects):
+    return reverse(name, kwargs={"ws": slug, **WORKSPACE_URLS[name].kwargs(objects)})
+
+
+@pytest.mark.parametrize("name", sorted(WORKSPACE_URLS))
+def test_an_outsider_gets_404_for_every_page_of_another_workspace(
+    name, objects_of_a, outsider, logged_in
+):
+    client = logged_in(outsider)
+    before = snapshot()
+    url = url_for(name, objects_of_a.workspace.slug, objects_of_a)
+    assert client.get(url).status_code == 404
+    assert client.post(url, POST_DATA).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, spec in WORKSPACE_URLS.items() if spec.kwargs is not no_kwargs)
+)
+def test_objects_of_another_workspace_are_404_under_the_outsiders_own_workspace(
+    name, objects_of_a, outsider, other_workspace, logged_in
+):
+    """The outsider owns workspace B: A's object codes under B's address must not resolve."""
+    client = logged_in(outsider)
+    before = snapshot()
+    url = url_for(name, other_workspace.slug, objects_of_a)
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, POST_DATA).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(WORKSPACE_URLS))
+def test_a_viewer_can_read_but_change_nothing(name, objects_of_a, viewer, logged_in):
+    client = logged_in(viewer)
+    spec = WORKSPACE_URLS[name]
+    url = url_for(name, objects_of_a.workspace.slug, objects_of_a)
+    assert client.get(url).status_code == spec.viewer_get
+    if spec.viewer_may_post:
+        pytest.skip("a viewer may leave the workspace; tested in test_workspaces")
+    before = snapshot()
+    assert client.post(url, POST_DATA).status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", sorted(WORKSPACE_URLS))
+def test_anonymous_visitors_are_sent_to_login(name, objects_of_a, client):
+    url = url_for(name, objects_of_a.workspace.slug, objects_of_a)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_a_missing_workspace_and_a_foreign_one_look_the_same(objects_of_a, outsider, logged_in):
+    client = logged_in(outsider)
+    foreign = client.get(reverse("workspace:home", kwargs={"ws": objects_of_a.workspace.slug}))
+    missing = client.get(reverse("workspace:home", kwargs={"ws": "no-such-workspace"}))
+    assert foreign.status_code == missing.status_code == 404
+    assert objects_of_a.workspace.name not in foreign.content.decode()
