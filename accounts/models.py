@@ -231,6 +231,13 @@ class Workspace(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
 
+class WorkspaceQuerySet(models.QuerySet):
+    """Every read of workspace data starts here: `Model.objects.for_workspace(workspace)`."""
+
+    def for_workspace(self, workspace: Workspace):
+        return self.filter(workspace=workspace)
+
+
 class Role(models.TextChoices):
     OWNER = "owner", _("Owner")
     MANAGER = "manager", _("Manager")
@@ -248,7 +255,7 @@ class Role(models.TextChoices):
 _ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.OWNER: 3}
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
+class MembershipQuerySet(WorkspaceQuerySet):
     def owners(self) -> MembershipQuerySet:
         return self.filter(role=Role.OWNER)
 
@@ -311,7 +318,7 @@ def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class InvitationQuerySet(models.QuerySet["Invitation"]):
+class InvitationQuerySet(WorkspaceQuerySet):
     def pending(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from .models import RESERVED_SLUGS, Invitation, Membership, Role, User, Workspace, hash_token
+from .models import RESERVED_SLUGS, Invitation, Membership, User, Workspace, hash_token
 
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
@@ -16,7 +16,7 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
 
 def workspace_members(*, workspace: Workspace) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(workspace=workspace)
+        Membership.objects.for_workspace(workspace)
         .select_related("user")
         .order_by("user__name", "user__email")
     )
@@ -24,15 +24,11 @@ def workspace_members(*, workspace: Workspace) -> QuerySet[Membership]:
 
 def workspace_pending_invitations(*, workspace: Workspace) -> QuerySet[Invitation]:
     return (
-        Invitation.objects.filter(workspace=workspace)
+        Invitation.objects.for_workspace(workspace)
         .pending()
         .select_related("invited_by")
         .order_by("-created_at")
     )
-
-
-def workspace_owner_count(*, workspace: Workspace) -> int:
-    return Membership.objects.filter(workspace=workspace, role=Role.OWNER).count()
 
 
 def invitation_by_token(*, token: str) -> Invitation | None:

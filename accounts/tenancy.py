@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 
 from .middleware import activate_workspace_language
@@ -80,6 +80,17 @@ class WorkspaceMiddleware:
         activate_workspace_language(request, membership.workspace.language)
         remember_workspace(request.user, membership.workspace)
         return None
+
+
+def get_in_workspace(request: HttpRequest, queryset, **lookup):
+    """One object of the current workspace, or 404: never another workspace's, never a 500.
+
+    `queryset` must offer `for_workspace` (a WorkspaceQuerySet); a malformed code is a 404 too.
+    """
+    try:
+        return queryset.for_workspace(request.workspace).get(**lookup)
+    except (ObjectDoesNotExist, ValidationError):
+        raise Http404 from None
 
 
 def remember_workspace(user, workspace: Workspace) -> None:

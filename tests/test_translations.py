@@ -58,6 +58,7 @@ def _messages(entries):
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parent.parent.name)
 def test_the_committed_mo_file_matches_its_po_file(path):
+    assert path.with_suffix(".mo").exists(), "compile with `make compile-messages` and commit"
     po = polib.pofile(str(path))
     mo = polib.mofile(str(path.with_suffix(".mo")))
     assert _messages(mo) == _messages(po.translated_entries())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,23 +24,9 @@ from ..services import (
 from ..services import (
     invitation_revoke as revoke,
 )
-from ..tenancy import workspace_role
+from ..tenancy import get_in_workspace, workspace_role
 
 PAGE = "accounts/members.html"
-
-
-def _member_for(request: HttpRequest, code) -> Membership:
-    try:
-        return workspace_members(workspace=request.workspace).get(code=code)
-    except (Membership.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
-def _invitation_for(request: HttpRequest, code) -> Invitation:
-    try:
-        return Invitation.objects.filter(workspace=request.workspace).get(code=code)
-    except (Invitation.DoesNotExist, ValidationError):
-        raise Http404 from None
 
 
 def _editable(member: Membership, actor: Membership) -> Membership:
@@ -104,7 +90,7 @@ def members(request: HttpRequest) -> HttpResponse:
 @require_POST
 @workspace_role(Role.MANAGER)
 def member_role(request: HttpRequest, code) -> HttpResponse:
-    member = _member_for(request, code)
+    member = get_in_workspace(request, Membership.objects.select_related("user"), code=code)
     form = MemberRoleForm(request.POST, actor_role=request.membership.role)
     status = 200
     if form.is_valid():
@@ -133,7 +119,7 @@ def member_role(request: HttpRequest, code) -> HttpResponse:
 
 @workspace_role(Role.MANAGER)
 def member_remove(request: HttpRequest, code) -> HttpResponse:
-    member = _member_for(request, code)
+    member = get_in_workspace(request, Membership.objects.select_related("user"), code=code)
     if member.pk == request.membership.pk:
         return redirect("workspace:leave", ws=request.workspace.slug)
     if request.method == "POST":
@@ -153,7 +139,7 @@ def member_remove(request: HttpRequest, code) -> HttpResponse:
 @require_POST
 @workspace_role(Role.MANAGER)
 def invitation_revoke(request: HttpRequest, code) -> HttpResponse:
-    invitation = _invitation_for(request, code)
+    invitation = get_in_workspace(request, Invitation.objects, code=code)
     revoke(invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
