@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Role, User, Weekday, Workspace
 from .selectors import workspace_slug_suggest
+from .widgets import LongSelect
 
-COMMON_TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+TIME_ZONE_CHOICES = [
+    (zone, zone.replace("_", " "))
+    for zone in sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -87,7 +91,7 @@ class ProfileForm(forms.ModelForm):
 
 class WorkspaceSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIME_ZONES]
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
     )
     working_days = forms.TypedMultipleChoiceField(
         label=_("Working days"),
@@ -118,7 +122,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
 
 class WorkspaceCreateForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=[(tz, tz.replace("_", " ")) for tz in COMMON_TIME_ZONES]
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
     )
 
     class Meta:

@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..demo import DEMO_OWNER, DEMO_PASSWORD
 from ..forms import EmailAuthenticationForm, ProfileForm, SignUpForm
-from ..models import Language
+from ..models import Language, User
 from ..selectors import invitation_by_token, user_memberships
 from ..services import invitation_accept, user_sign_up
 
@@ -143,6 +144,13 @@ def language_set(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # `make run` loads the demo workspace; say how to get in without reading the terminal.
+        if settings.DEBUG and User.objects.filter(email=DEMO_OWNER[0]).exists():
+            context["demo_login"] = (DEMO_OWNER[0], DEMO_PASSWORD)
+        return context
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -5,16 +5,9 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.models import Role, Workspace
+from accounts.demo import DEMO_MEMBERS, DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
+from accounts.models import Workspace
 from accounts.services import workspace_provision
-
-DEMO_SLUG = "demo"
-DEMO_PASSWORD = "clientwise-demo"
-DEMO_OWNER = "ana@demo.clientwise.example"
-DEMO_MEMBERS = [
-    ("bruno@demo.clientwise.example", Role.MANAGER, "Bruno Costa"),
-    ("carla@demo.clientwise.example", Role.MEMBER, "Carla Méndez"),
-]
 
 
 class Command(BaseCommand):
@@ -25,7 +18,7 @@ class Command(BaseCommand):
         existed = Workspace.objects.filter(slug=DEMO_SLUG).exists()
         workspace, _changes = workspace_provision(
             slug=DEMO_SLUG,
-            owner_email=DEMO_OWNER,
+            owner_email=DEMO_OWNER[0],
             name="Aurora Studio",
             password=DEMO_PASSWORD,
             currency="EUR",
@@ -33,7 +26,7 @@ class Command(BaseCommand):
             time_zone="Europe/Lisbon",
             members=[(email, role) for email, role, _name in DEMO_MEMBERS],
         )
-        names = {DEMO_OWNER: "Ana Ribeiro"} | {email: name for email, _r, name in DEMO_MEMBERS}
+        names = dict([DEMO_OWNER]) | {email: name for email, _r, name in DEMO_MEMBERS}
         for membership in workspace.memberships.select_related("user"):
             if not membership.user.name and membership.user.email in names:
                 membership.user.name = names[membership.user.email]
@@ -41,5 +34,6 @@ class Command(BaseCommand):
         state = "already there" if existed else "created"
         self.stdout.write(self.style.SUCCESS(f"Demo workspace {workspace.name} {state}."))
         self.stdout.write(
-            f"Demo login: {DEMO_OWNER} / {DEMO_PASSWORD}  (also bruno@… and carla@…, same password)"
+            f"Demo login: {DEMO_OWNER[0]} / {DEMO_PASSWORD}"
+            "  (also bruno@… and carla@…, same password)"
         )

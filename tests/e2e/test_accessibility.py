@@ -1,0 +1,65 @@
+"""axe-core's WCAG 2 A and AA rules on every page of the foundation, logged out and in."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from accounts.models import Role
+from accounts.services import user_sign_up
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
+
+PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+WORKSPACE_PAGES = ["", "members/", "settings/", "leave/", "delete/"]
+ACCOUNT_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/workspaces/new/"]
+
+
+def violations(page) -> list[str]:
+    page.evaluate(AXE)
+    result = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    return result
+
+
+@pytest.fixture
+def axe_page(browser: Browser, live_server):
+    # axe is injected through the DevTools protocol, which our CSP would otherwise refuse.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pages_meet_wcag_aa(axe_page, width):
+    page = axe_page
+    page.set_viewport_size({"width": width, "height": 800})
+    _user, workspace = user_sign_up(
+        email="ana@example.com", password="long-passphrase-1", name="Ana"
+    )
+    MembershipFactory(workspace=workspace, role=Role.MEMBER, user=UserFactory(name="Bo"))
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(page.base_url + path)
+        found[path] = violations(page)
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("#id_username", "ana@example.com")
+    page.fill("#id_password", "long-passphrase-1")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/w/**")
+    paths = [f"/w/{workspace.slug}/{p}" for p in WORKSPACE_PAGES] + ACCOUNT_PAGES
+    for path in paths:
+        page.goto(page.base_url + path)
+        found[path] = violations(page)
+    assert {path: v for path, v in found.items() if v} == {}, json.dumps(found, indent=1)
