@@ -25,7 +25,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a "production" process.
+    leave_out = {*PRODUCTION_ENV, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leave_out}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

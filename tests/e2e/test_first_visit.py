@@ -47,7 +47,7 @@ def test_sign_up_switch_to_portuguese_and_log_out(page: Page):
 
 def test_inviting_with_htmx_shows_errors_in_place_and_then_the_pending_invitation(page: Page):
     sign_up(page, "lead@example.com")
-    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Members", exact=True).click()
 
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Send invitation").click()
@@ -69,7 +69,7 @@ def test_a_failed_request_shows_a_visible_message(page: Page):
     Membership.objects.create(
         user=teammate, workspace=owner.memberships.get().workspace, role=Role.MEMBER
     )
-    page.get_by_role("link", name="Members").click()
+    page.get_by_role("link", name="Members", exact=True).click()
 
     page.route("**/role/", lambda route: route.fulfill(status=500, body="boom"))
     page.get_by_label("Role of Pat").select_option("viewer")
@@ -89,4 +89,4 @@ def test_the_layout_fits_a_phone_screen(page: Page):
         )
         assert overflow <= 0, path
     page.get_by_role("button", name="Show navigation").click()
-    expect(page.get_by_role("link", name="Members")).to_be_visible()
+    expect(page.get_by_role("link", name="Members", exact=True)).to_be_visible()
