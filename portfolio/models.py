@@ -1,0 +1,467 @@
+"""The record of each relationship: clients, what happened with them, and what they paid."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Workspace, WorkspaceQuerySet
+
+
+class ClientStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    OFFBOARDING = "offboarding", _("Offboarding")
+    ENDED = "ended", _("Ended")
+
+
+class BillingModel(models.TextChoices):
+    HOURLY = "hourly", _("Hourly")
+    FIXED = "fixed", _("Fixed price")
+    RETAINER = "retainer", _("Monthly retainer")
+
+
+class EndedBy(models.TextChoices):
+    WE_ENDED = "we_ended", _("We ended it")
+    THEY_ENDED = "they_ended", _("They ended it")
+    RAN_ITS_COURSE = "ran_its_course", _("It ran its course")
+
+
+class DepartureReason(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    BROUGHT_IN_HOUSE = "brought_in_house", _("Brought the work in-house")
+    OTHER_PROVIDER = "other_provider", _("Chose another provider")
+    PROJECT_FINISHED = "project_finished", _("Project finished")
+    NO_REASON_GIVEN = "no_reason_given", _("No reason given")
+    OTHER = "other", _("Other")
+
+
+class ClientLanguage(models.TextChoices):
+    """The language of messages *to* the client (CSV codes are BCP 47: pt-BR)."""
+
+    ENGLISH = "en", "English"
+    PORTUGUESE_BRAZIL = "pt-BR", "Português (Brasil)"
+    SPANISH = "es", "Español"
+
+
+class ClientQuerySet(WorkspaceQuerySet):
+    def alive(self) -> ClientQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self) -> ClientQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class Client(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ClientStatus.choices, default=ClientStatus.ACTIVE
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_clients",
+    )
+    billing_model = models.CharField(
+        _("billing model"), max_length=10, choices=BillingModel.choices, default=BillingModel.HOURLY
+    )
+    rate = models.DecimalField(
+        _("rate"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("The hourly rate, the project price, or the monthly retainer."),
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_by = models.CharField(
+        _("how it ended"), max_length=16, choices=EndedBy.choices, blank=True
+    )
+    end_reason = models.TextField(_("why it ended"), blank=True)
+    departure_reason = models.CharField(
+        _("departure reason"), max_length=20, choices=DepartureReason.choices, blank=True
+    )
+    language = models.CharField(
+        _("client's language"),
+        max_length=5,
+        choices=ClientLanguage.choices,
+        default=ClientLanguage.ENGLISH,
+        help_text=_("For messages you send them."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Optimistic concurrency: a save based on an older version is refused, never overwrites.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        constraints = [
+            # Names are unique per workspace ignoring case (services strip the spaces), trash
+            # included: restoring a client never collides with a newer one.
+            models.UniqueConstraint(Lower("name"), "workspace", name="client_name_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClientStatus.values), name="client_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate__isnull=True) | models.Q(rate__gte=0),
+                name="client_rate_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="client_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            # The client list: a workspace's live clients, by name.
+            models.Index(fields=["workspace", "deleted_at", "name"], name="client_ws_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+class InteractionKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    CALL = "call", _("Call")
+    MESSAGE = "message", _("Message")
+    WORK_SESSION = "work_session", _("Work session")
+    DELIVERABLE = "deliverable", _("Deliverable")
+    REVISION_REQUEST = "revision_request", _("Revision request")
+    SCOPE_CHANGE = "scope_change", _("Scope change")
+    SUPPORT_REQUEST = "support_request", _("Support request")
+    COMPLAINT = "complaint", _("Complaint")
+    PRAISE = "praise", _("Praise")
+    DISPUTE = "dispute", _("Dispute")
+    PAYMENT_CHASE = "payment_chase", _("Payment chase")
+    OTHER = "other", _("Other")
+
+
+# The user's own work, never contact with the client: never flagged "out of hours" on its own.
+OWN_WORK_KINDS = frozenset({InteractionKind.WORK_SESSION, InteractionKind.DELIVERABLE})
+
+
+class Flag(models.TextChoices):
+    DISRESPECT = "disrespect", _("Disrespect")
+    DISTRUST = "distrust", _("Distrust")
+    UNREASONABLE_DEMAND = "unreasonable_demand", _("Unreasonable demand")
+    OUT_OF_HOURS = "out_of_hours", _("Out of hours")
+    OUT_OF_SCOPE = "out_of_scope", _("Out of scope")
+    UNCLEAR_BRIEF = "unclear_brief", _("Unclear brief")
+    LATE_FEEDBACK = "late_feedback", _("Late feedback")
+    GRATITUDE = "gratitude", _("Gratitude")
+
+
+class Feeling(models.IntegerChoices):
+    DRAINED = -2, _("Drained")
+    LOW = -1, _("Low")
+    NEUTRAL = 0, _("Neutral")
+    GOOD = 1, _("Good")
+    ENERGISED = 2, _("Energised")
+
+
+def flag_field(flag: Flag) -> str:
+    return f"flag_{flag.value}"
+
+
+def new_external_id() -> str:
+    """Every interaction has an external id, so that export/import round trips never rely on
+    matching content."""
+    return uuid.uuid4().hex
+
+
+class InteractionQuerySet(WorkspaceQuerySet):
+    def alive(self) -> InteractionQuerySet:
+        return self.filter(deleted_at__isnull=True, client__deleted_at__isnull=True)
+
+
+class Interaction(models.Model):
+    """One logged event. Flags are one boolean column each, so that counting any flag per
+    client is a plain conditional aggregate on SQLite and PostgreSQL alike."""
+
+    # Denormalised from the client (services keep them equal): scoping and the per-workspace
+    # aggregates filter this table alone, without joining clients.
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="interactions")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="interactions")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    # Logged with a date only (no time of day): never flagged "out of hours" automatically.
+    date_only = models.BooleanField(default=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=InteractionKind.choices)
+    minutes = models.PositiveIntegerField(
+        _("minutes"), default=0, validators=[MaxValueValidator(24 * 60)]
+    )
+    billable = models.BooleanField(_("billable"), default=False)
+    feeling = models.SmallIntegerField(
+        _("how it left you"), choices=Feeling.choices, null=True, blank=True
+    )
+    flag_disrespect = models.BooleanField(_("disrespect"), default=False)
+    flag_distrust = models.BooleanField(_("distrust"), default=False)
+    flag_unreasonable_demand = models.BooleanField(_("unreasonable demand"), default=False)
+    flag_out_of_hours = models.BooleanField(_("out of hours"), default=False)
+    flag_out_of_scope = models.BooleanField(_("out of scope"), default=False)
+    flag_unclear_brief = models.BooleanField(_("unclear brief"), default=False)
+    flag_late_feedback = models.BooleanField(_("late feedback"), default=False)
+    flag_gratitude = models.BooleanField(_("gratitude"), default=False)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    external_id = models.CharField(_("external id"), max_length=100, default=new_external_id)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "external_id"], name="interaction_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=InteractionKind.values), name="interaction_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(feeling__isnull=True)
+                | models.Q(feeling__gte=-2, feeling__lte=2),
+                name="interaction_feeling_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__lte=24 * 60), name="interaction_minutes_max_a_day"
+            ),
+        ]
+        indexes = [
+            # The client timeline, newest first.
+            models.Index(fields=["client", "-occurred_at"], name="interaction_timeline_idx"),
+            # Workspace-wide aggregates over a window of time (assessments).
+            models.Index(fields=["workspace", "occurred_at"], name="interaction_ws_time_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.client}"
+
+    @property
+    def flags(self) -> list[str]:
+        return [flag.value for flag in Flag if getattr(self, flag_field(flag))]
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [flag.label for flag in Flag if getattr(self, flag_field(flag))]
+
+    def set_flags(self, flags) -> None:
+        chosen = set(flags)
+        for flag in Flag:
+            setattr(self, flag_field(flag), flag.value in chosen)
+
+
+class InvoiceStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PARTLY_PAID = "partly_paid", _("Partly paid")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    PAID_LATE = "paid_late", _("Paid late")
+    VOID = "void", _("Void")
+
+
+class InvoiceQuerySet(WorkspaceQuerySet):
+    def alive(self) -> InvoiceQuerySet:
+        return self.filter(client__deleted_at__isnull=True)
+
+    def counted(self) -> InvoiceQuerySet:
+        """Invoices that count for revenue and lateness: not void."""
+        return self.filter(void=False)
+
+
+class Invoice(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invoices")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invoices")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("number"), max_length=50)
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_amount = models.DecimalField(
+        _("amount paid"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    void = models.BooleanField(_("void"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "number"], name="invoice_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="invoice_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_on__isnull=True)
+                | models.Q(due_on__gte=models.F("issued_on")),
+                name="invoice_due_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_on__isnull=True) | models.Q(paid_amount__isnull=False),
+                name="invoice_paid_has_amount",
+            ),
+        ]
+        indexes = [
+            # Per-client invoice lists and payment aggregates.
+            models.Index(fields=["client", "-issued_on"], name="invoice_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def status_on(self, today) -> InvoiceStatus:
+        if self.void:
+            return InvoiceStatus.VOID
+        paid = self.paid_amount or Decimal("0")
+        if self.paid_on and paid >= self.amount:
+            late = self.due_on is not None and self.paid_on > self.due_on
+            return InvoiceStatus.PAID_LATE if late else InvoiceStatus.PAID
+        if self.due_on is not None and today > self.due_on:
+            return InvoiceStatus.OVERDUE
+        if paid > 0:
+            return InvoiceStatus.PARTLY_PAID
+        return InvoiceStatus.OPEN
+
+    @property
+    def status(self) -> InvoiceStatus:
+        return self.status_on(timezone.localdate())
+
+    @property
+    def outstanding(self) -> Decimal:
+        if self.void:
+            return Decimal("0")
+        return max(self.amount - (self.paid_amount or Decimal("0")), Decimal("0"))
+
+
+class ImportSource(models.TextChoices):
+    INTERCHANGE = "interchange", _("Clientwise CSV files")
+    TOGGL = "toggl", _("Toggl Track")
+    CLOCKIFY = "clockify", _("Clockify")
+    HARVEST = "harvest", _("Harvest")
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    UNDONE = "undone", _("Undone")
+
+
+class ImportBatch(models.Model):
+    """One import, kept so it can be listed, followed while it runs, and undone as a whole.
+
+    Progress is written outside the import's transaction so a polling request can see it.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.CharField(max_length=12, choices=ImportSource.choices)
+    filenames = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=ImportStatus.choices, default=ImportStatus.RUNNING
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # Counts per model and action, e.g. {"client": {"created": 3, "updated": 1}, ...}.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [
+            # The list of past imports, newest first.
+            models.Index(fields=["workspace", "-created_at"], name="import_ws_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportChange(models.Model):
+    """What one import did to one row: created it, or updated it from `before` (field values
+    as JSON-ready data), so undo can delete or restore."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "created"
+        UPDATED = "updated", "updated"
+
+    class Target(models.TextChoices):
+        CLIENT = "client", "client"
+        INTERACTION = "interaction", "interaction"
+        INVOICE = "invoice", "invoice"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    target = models.CharField(max_length=12, choices=Target.choices)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    before = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["batch", "target"], name="importchange_batch_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target} {self.object_id}"
