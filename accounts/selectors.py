@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .models import RESERVED_SLUGS, Invitation, Membership, User, Workspace, hash_token
 
@@ -53,3 +54,27 @@ def workspace_slug_suggest(name: str) -> str:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
+
+
+def workspace_setup_steps(*, workspace: Workspace, member_count: int) -> list[dict]:
+    """What a new workspace still needs for its scores to mean something."""
+    return [
+        {
+            "done": workspace.target_hourly_rate is not None,
+            "title": _("Set your target hourly rate"),
+            "why": _("Profitability is judged against it: what an hour of your work should earn."),
+            "url_name": "workspace:settings",
+        },
+        {
+            "done": workspace.working_days != [1, 2, 3, 4, 5] or workspace.time_zone != "UTC",
+            "title": _("Check your time zone and working hours"),
+            "why": _("Contact outside them is marked “out of hours” automatically."),
+            "url_name": "workspace:settings",
+        },
+        {
+            "done": member_count > 1,
+            "title": _("Invite a teammate (optional)"),
+            "why": _("In an agency, a client can be handed to a colleague instead of lost."),
+            "url_name": "workspace:members",
+        },
+    ]

@@ -42,7 +42,6 @@ account_patterns = [
 ]
 
 workspace_patterns = [
-    path("", workspaces.workspace_home, name="home"),
     path("settings/", workspaces.workspace_settings, name="settings"),
     path("leave/", workspaces.workspace_leave, name="leave"),
     path("delete/", workspaces.workspace_delete_view, name="delete"),

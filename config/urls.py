@@ -2,6 +2,11 @@ from django.urls import include, path
 
 from accounts import views
 from accounts.urls import account_patterns, workspace_patterns
+from portfolio.views.home import workspace_home
+
+# A workspace's home page shows its portfolio, so it comes from the portfolio app; the URL name
+# stays "workspace:home" beside the accounts app's workspace pages.
+workspace_urls = [path("", workspace_home, name="home"), *workspace_patterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,5 +15,6 @@ urlpatterns = [
     path("accounts/", include((account_patterns, "accounts"))),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("workspaces/new/", views.workspace_create, name="workspace_create"),
-    path("w/<slug:ws>/", include((workspace_patterns, "workspace"))),
+    path("w/<slug:ws>/", include((workspace_urls, "workspace"))),
+    path("w/<slug:ws>/", include("portfolio.urls")),
 ]

@@ -188,6 +188,13 @@ class Feeling(models.IntegerChoices):
     GOOD = 1, _("Good")
     ENERGISED = 2, _("Energised")
 
+    @property
+    def face(self) -> str:
+        # Emoji from Unicode 6.0, present in every phone's and desktop's emoji font.
+        return {-2: "\N{TIRED FACE}", -1: "\N{DISAPPOINTED FACE}", 0: "\N{NEUTRAL FACE}",
+                1: "\N{SMILING FACE WITH SMILING EYES}",
+                2: "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}"}[self.value]  # fmt: skip
+
 
 def flag_field(flag: Flag) -> str:
     return f"flag_{flag.value}"
@@ -277,6 +284,10 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.client}"
+
+    @property
+    def feeling_face(self) -> str:
+        return "" if self.feeling is None else Feeling(self.feeling).face
 
     @property
     def flags(self) -> list[str]:

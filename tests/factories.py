@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
+from portfolio.models import Client, Interaction, InteractionKind, Invoice
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -37,3 +42,37 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     workspace = factory.SubFactory(WorkspaceFactory)
     role = Role.MEMBER
+
+
+class ClientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Client
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Client {n}")
+    company = factory.Faker("company")
+
+
+class InteractionFactory(factory.django.DjangoModelFactory):
+    """An entry written directly (no out-of-hours rule): use services.interaction_log to test it."""
+
+    class Meta:
+        model = Interaction
+
+    client = factory.SubFactory(ClientFactory)
+    workspace = factory.SelfAttribute("client.workspace")
+    kind = InteractionKind.MEETING
+    minutes = 30
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invoice
+
+    client = factory.SubFactory(ClientFactory)
+    workspace = factory.SelfAttribute("client.workspace")
+    number = factory.Sequence(lambda n: f"INV-{n:04d}")
+    issued_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=40))
+    due_on = factory.LazyAttribute(lambda o: o.issued_on + dt.timedelta(days=30))
+    amount = Decimal("1000.00")

@@ -35,37 +35,6 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@workspace_role(Role.VIEWER)
-def workspace_home(request: HttpRequest) -> HttpResponse:
-    workspace = request.workspace
-    members = list(workspace_members(workspace=workspace))
-    steps = [
-        {
-            "done": workspace.target_hourly_rate is not None,
-            "title": _("Set your target hourly rate"),
-            "why": _("Profitability is judged against it: what an hour of your work should earn."),
-            "url_name": "workspace:settings",
-        },
-        {
-            "done": workspace.working_days != [1, 2, 3, 4, 5] or workspace.time_zone != "UTC",
-            "title": _("Check your time zone and working hours"),
-            "why": _("Contact outside them is marked “out of hours” automatically."),
-            "url_name": "workspace:settings",
-        },
-        {
-            "done": len(members) > 1,
-            "title": _("Invite a teammate (optional)"),
-            "why": _("In an agency, a client can be handed to a colleague instead of lost."),
-            "url_name": "workspace:members",
-        },
-    ]
-    return render(
-        request,
-        "accounts/workspace_home.html",
-        {"members": members, "steps": steps, "steps_left": sum(not s["done"] for s in steps)},
-    )
-
-
 @workspace_role(Role.VIEWER, write=Role.MANAGER)
 def workspace_settings(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace

@@ -72,6 +72,23 @@
     });
   });
 
+  // Messages with data-autohide="ms" (the quick log's "Undo") fade away after a while.
+  function scheduleAutohide(root) {
+    root.querySelectorAll("[data-autohide]").forEach(function (element) {
+      if (element.dataset.autohideScheduled) return;
+      element.dataset.autohideScheduled = "true";
+      window.setTimeout(function () {
+        if (!element.contains(document.activeElement)) element.remove();
+      }, parseInt(element.dataset.autohide, 10) || 8000);
+    });
+  }
+  document.addEventListener("htmx:afterSettle", function () {
+    scheduleAutohide(document);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    scheduleAutohide(document);
+  });
+
   // Copy buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-copy]");

@@ -17,7 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Workspace
-from tests.factories import MembershipFactory, UserFactory
+from portfolio.models import Client, Interaction, Invoice
+from tests.factories import (
+    ClientFactory,
+    InteractionFactory,
+    InvoiceFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,26 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "workspace:member_role": WorkspaceURL(lambda o: {"code": o.membership.code}, 403),
     "workspace:member_remove": WorkspaceURL(lambda o: {"code": o.membership.code}, 403),
     "workspace:invitation_revoke": WorkspaceURL(lambda o: {"code": o.invitation.code}, 403),
+    "portfolio:client_list": WorkspaceURL(no_kwargs, 200),
+    "portfolio:client_create": WorkspaceURL(no_kwargs, 403),
+    "portfolio:client_trash": WorkspaceURL(no_kwargs, 200),
+    "portfolio:client_detail": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "portfolio:client_edit": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
+    "portfolio:client_status": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
+    "portfolio:client_hand_over": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
+    "portfolio:client_trash_move": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
+    "portfolio:client_restore": WorkspaceURL(lambda o: {"code": o.trashed_client.code}, 403),
+    "portfolio:client_delete": WorkspaceURL(lambda o: {"code": o.trashed_client.code}, 403),
+    "portfolio:invoice_create": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
+    "portfolio:interaction_create": WorkspaceURL(no_kwargs, 403),
+    "portfolio:interaction_edit": WorkspaceURL(lambda o: {"code": o.interaction.code}, 403),
+    "portfolio:interaction_delete": WorkspaceURL(lambda o: {"code": o.interaction.code}, 403),
+    "portfolio:interaction_restore": WorkspaceURL(
+        lambda o: {"code": o.deleted_interaction.code}, 403
+    ),
+    "portfolio:invoice_edit": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
+    "portfolio:invoice_paid": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
+    "portfolio:invoice_void": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
 }
 
 # Pages outside any workspace, and why they hold no workspace data.
@@ -66,6 +93,15 @@ POST_DATA = {
     "email": "newcomer@example.com",
     "confirmation": "aurora",
     "name": "Renamed",
+    "status": "ended",
+    "client": "Client of A",
+    "kind": "call",
+    "minutes": "30",
+    "number": "INV-999",
+    "issued_on": "2026-01-01",
+    "amount": "100",
+    "paid_on": "2026-01-02",
+    "void": "yes",
 }
 
 
@@ -117,7 +153,23 @@ def objects_of_a(workspace, owner, viewer):
         invited_by=owner,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
-    return SimpleNamespace(workspace=workspace, membership=membership, invitation=invitation)
+    client = ClientFactory(workspace=workspace, name="Client of A")
+    trashed_client = ClientFactory(
+        workspace=workspace, name="Trashed client of A", deleted_at=timezone.now()
+    )
+    interaction = InteractionFactory(client=client, author=owner)
+    deleted_interaction = InteractionFactory(client=client, author=owner, deleted_at=timezone.now())
+    invoice = InvoiceFactory(client=client)
+    return SimpleNamespace(
+        workspace=workspace,
+        membership=membership,
+        invitation=invitation,
+        client=client,
+        trashed_client=trashed_client,
+        interaction=interaction,
+        deleted_interaction=deleted_interaction,
+        invoice=invoice,
+    )
 
 
 def snapshot():
@@ -126,6 +178,11 @@ def snapshot():
         sorted(Workspace.objects.values_list("slug", "name", "currency", "time_zone")),
         sorted(Membership.objects.values_list("workspace__slug", "user__email", "role")),
         sorted(Invitation.objects.values_list("workspace__slug", "email", "role")),
+        sorted(
+            Client.objects.values_list("code", "name", "status", "owner", "deleted_at", "version")
+        ),
+        sorted(Interaction.objects.values_list("code", "client", "kind", "deleted_at", "version")),
+        sorted(Invoice.objects.values_list("code", "number", "paid_on", "void", "version")),
     )
 
 

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, User, Workspace
+
+from .models import Client, ClientStatus, Feeling, Flag, InteractionKind, Invoice
+
+
+def member_choices(workspace: Workspace) -> list[tuple[int, str]]:
+    memberships = (
+        Membership.objects.for_workspace(workspace)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    return [(m.user_id, m.user.display_name) for m in memberships]
+
+
+class MemberField(forms.TypedChoiceField):
+    """A member of the workspace, chosen by user id; cleans to the User."""
+
+    def __init__(self, *, workspace: Workspace, **kwargs) -> None:
+        super().__init__(coerce=int, **kwargs)
+        self.choices = [("", "—"), *member_choices(workspace)]
+
+    def clean(self, value):
+        user_id = super().clean(value)
+        return User.objects.get(pk=user_id) if user_id not in (None, "") else None
+
+
+class ClientForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "name", "company", "email", "phone", "website", "status", "owner", "billing_model",
+            "rate", "started_on", "ended_on", "ended_by", "end_reason", "departure_reason",
+            "language", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "rate": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "end_reason": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"] = MemberField(
+            workspace=workspace, label=_("Owner"), required=False,
+            help_text=_("The member who looks after this client."),
+        )  # fmt: skip
+        if self.instance.pk:
+            self.fields["owner"].initial = self.instance.owner_id
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ended_by") and cleaned.get("status") != ClientStatus.ENDED:
+            self.add_error(
+                "status", _("A client that ended has the status “Ended”. Change one of the two.")
+            )
+        return cleaned
+
+    def changes(self) -> dict:
+        """The model fields as cleaned, for the service (the version travels separately)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class HandOverForm(forms.Form):
+    def __init__(self, *args, workspace: Workspace, client: Client, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(uid, name) for uid, name in member_choices(workspace) if uid != client.owner_id]
+        self.fields["to"] = forms.TypedChoiceField(
+            label=_("Hand over to"), coerce=int, choices=choices
+        )
+
+    def clean_to(self) -> User:
+        return User.objects.get(pk=self.cleaned_data["to"])
+
+
+class InteractionForm(forms.Form):
+    """The quick log, also used to edit an entry. `client` is typed (a name from the list)."""
+
+    client = forms.CharField(label=_("Client"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=InteractionKind.choices)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=24 * 60, initial=15)
+    billable = forms.BooleanField(label=_("Billable"), required=False)
+    feeling = forms.TypedChoiceField(
+        label=_("How did it leave you?"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", _("Not said")), *Feeling.choices],
+        widget=forms.RadioSelect,
+    )
+    flags = forms.MultipleChoiceField(
+        label=_("Flags"), choices=Flag.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    summary = forms.CharField(label=_("Summary"), max_length=500, required=False)
+    occurred_on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "form-control form-control-sm", "id": "ql-date"},
+            format="%Y-%m-%d",
+        ),
+    )
+    occurred_time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(
+            attrs={"type": "time", "class": "form-control form-control-sm", "id": "ql-time"},
+            format="%H:%M",
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def clean_client(self) -> Client:
+        name = self.cleaned_data["client"].strip()
+        client = (
+            Client.objects.for_workspace(self.workspace).alive().filter(name__iexact=name).first()
+        )
+        if client is None:
+            raise forms.ValidationError(
+                _("No client called “%(name)s”. Pick one from the list, or add the client first."),
+                params={"name": name},
+            )
+        return client
+
+    def when(self) -> dict:
+        """occurred_at (date and time given), occurred_on (date only), or now (neither)."""
+        day, time = self.cleaned_data.get("occurred_on"), self.cleaned_data.get("occurred_time")
+        if day and time:
+            return {"occurred_at": timezone.datetime.combine(day, time, self.workspace.tzinfo)}
+        if day:
+            return {"occurred_on": day}
+        if time:
+            today = timezone.localdate(timezone=self.workspace.tzinfo)
+            return {"occurred_at": timezone.datetime.combine(today, time, self.workspace.tzinfo)}
+        return {}
+
+
+class InvoiceForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Invoice
+        fields = ["number", "issued_on", "due_on", "amount", "paid_on", "paid_amount", "void"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "paid_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "paid_amount": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+        }
+        help_texts = {
+            "paid_amount": _("Leave empty when paid in full. Partial payments are fine."),
+            "void": _("A void invoice is kept, but counts for neither revenue nor lateness."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["issued_on"].initial = timezone.localdate()
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

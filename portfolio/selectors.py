@@ -1,0 +1,276 @@
+"""Reads of the portfolio that views share: the client list, a client's totals and timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Lower
+
+from accounts.models import User, Workspace
+
+from .models import Client, ClientStatus, Interaction, Invoice
+from .rules import noon_in
+
+LAST_CONTACT = Max("interactions__occurred_at", filter=Q(interactions__deleted_at__isnull=True))
+
+# Sort keys of the client list (the `sort` query parameter) and their orderings.
+CLIENT_SORTS = {
+    "name": (Lower("name").asc(), "pk"),
+    "-name": (Lower("name").desc(), "-pk"),
+    "last_contact": (F("last_contact").desc(nulls_last=True), Lower("name")),
+    "-last_contact": (F("last_contact").asc(nulls_first=True), Lower("name")),
+    "status": ("status", Lower("name")),
+    "newest": ("-created_at", "-pk"),
+}
+
+
+def client_list(
+    *,
+    workspace: Workspace,
+    search: str = "",
+    status: str = "",
+    owner: User | None = None,
+    billing_model: str = "",
+    sort: str = "name",
+    trash: bool = False,
+) -> QuerySet[Client]:
+    clients = Client.objects.for_workspace(workspace)
+    clients = clients.in_trash() if trash else clients.alive()
+    if search := search.strip():
+        clients = clients.filter(
+            Q(name__icontains=search) | Q(company__icontains=search) | Q(email__icontains=search)
+        )
+    if status:
+        clients = clients.filter(status=status)
+    if owner is not None:
+        clients = clients.filter(owner=owner)
+    if billing_model:
+        clients = clients.filter(billing_model=billing_model)
+    return (
+        clients.select_related("owner")
+        .annotate(last_contact=LAST_CONTACT)
+        .order_by(*CLIENT_SORTS.get(sort, CLIENT_SORTS["name"]))
+    )
+
+
+def client_choices(*, workspace: Workspace) -> list[tuple[str, str]]:
+    """Names and codes of live clients, for the quick log's type-ahead."""
+    return list(
+        Client.objects.for_workspace(workspace)
+        .alive()
+        .exclude(status=ClientStatus.ENDED)
+        .order_by(Lower("name"))
+        .values_list("name", "code")
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    billable_minutes: int
+    unbilled_minutes: int
+    revenue: Decimal
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.billable_minutes + self.unbilled_minutes) / 60
+
+    @property
+    def billable_hours(self) -> Decimal:
+        return Decimal(self.billable_minutes) / 60
+
+    @property
+    def unbilled_hours(self) -> Decimal:
+        return Decimal(self.unbilled_minutes) / 60
+
+    @property
+    def effective_rate(self) -> Decimal | None:
+        """Revenue per hour of all time spent, billed or not: what the client really pays."""
+        minutes = self.billable_minutes + self.unbilled_minutes
+        if not minutes:
+            return None
+        return (self.revenue * 60 / minutes).quantize(Decimal("0.01"))
+
+
+WINDOWS = {"30": 30, "90": 90, "all": None}
+
+
+def client_totals(*, client: Client, today: dt.date) -> dict[str, Totals]:
+    """Hours (billable and not), revenue (invoices issued, void excluded) and effective hourly
+    rate over the last 30 and 90 days and all time. Two queries, whatever the history."""
+    tz_start = {
+        key: noon_in(client.workspace, today - dt.timedelta(days=days)).replace(hour=0)
+        for key, days in WINDOWS.items()
+        if days is not None
+    }
+    minutes = {}
+    for key in WINDOWS:
+        window = Q(occurred_at__gte=tz_start[key]) if key in tz_start else Q()
+        minutes[f"b{key}"] = Sum("minutes", filter=window & Q(billable=True), default=0)
+        minutes[f"u{key}"] = Sum("minutes", filter=window & Q(billable=False), default=0)
+    spent = Interaction.objects.filter(client=client, deleted_at__isnull=True).aggregate(**minutes)
+    revenue = {}
+    for key, days in WINDOWS.items():
+        window = Q(issued_on__gt=today - dt.timedelta(days=days)) if days is not None else Q()
+        revenue[key] = Sum("amount", filter=window, default=Decimal("0"))
+    earned = Invoice.objects.filter(client=client).counted().aggregate(**revenue)
+    return {
+        key: Totals(spent[f"b{key}"], spent[f"u{key}"], earned[key] or Decimal("0"))
+        for key in WINDOWS
+    }
+
+
+def invoice_summary(*, client: Client, today: dt.date) -> dict:
+    """Outstanding and overdue amounts of a client's invoices (void excluded)."""
+    invoices = list(Invoice.objects.filter(client=client).counted())
+    overdue = [i for i in invoices if i.status_on(today) == "overdue"]
+    return {
+        "outstanding": sum((i.outstanding for i in invoices), Decimal("0")),
+        "overdue": sum((i.outstanding for i in overdue), Decimal("0")),
+        "overdue_count": len(overdue),
+    }
+
+
+@dataclass(frozen=True)
+class TimelineCursor:
+    """Where the next page starts in each of the two streams (interactions, invoices)."""
+
+    interaction: tuple[dt.datetime, int] | None = None
+    invoice: tuple[dt.date, int] | None = None
+    interactions_done: bool = False
+    invoices_done: bool = False
+
+    def encode(self) -> str:
+        parts = []
+        if self.interactions_done:
+            parts.append("i=done")
+        elif self.interaction:
+            parts.append(f"i={self.interaction[0].isoformat()}~{self.interaction[1]}")
+        if self.invoices_done:
+            parts.append("v=done")
+        elif self.invoice:
+            parts.append(f"v={self.invoice[0].isoformat()}~{self.invoice[1]}")
+        return "|".join(parts)
+
+    @classmethod
+    def decode(cls, raw: str) -> TimelineCursor:
+        """A malformed cursor starts from the top rather than failing."""
+        values: dict = {}
+        try:
+            for part in filter(None, raw.split("|")):
+                key, _, value = part.partition("=")
+                if value == "done":
+                    values["interactions_done" if key == "i" else "invoices_done"] = True
+                    continue
+                stamp, _, pk = value.rpartition("~")
+                if key == "i":
+                    values["interaction"] = (dt.datetime.fromisoformat(stamp), int(pk))
+                elif key == "v":
+                    values["invoice"] = (dt.date.fromisoformat(stamp), int(pk))
+        except ValueError:
+            return cls()
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    interaction: Interaction | None = None
+    invoice: Invoice | None = None
+
+
+def client_timeline(
+    *, client: Client, cursor: TimelineCursor | None = None, size: int = 20
+) -> tuple[list[TimelineItem], TimelineCursor | None]:
+    """A page of the client's history, newest first: interactions and invoices merged.
+
+    Each stream keeps its own cursor, so a page costs two queries however deep it is.
+    Returns the items and the cursor of the next page (None at the end).
+    """
+    cursor = cursor or TimelineCursor()
+    interactions: list[Interaction] = []
+    if not cursor.interactions_done:
+        query = Interaction.objects.filter(client=client, deleted_at__isnull=True)
+        if cursor.interaction:
+            at, pk = cursor.interaction
+            query = query.filter(Q(occurred_at__lt=at) | Q(occurred_at=at, pk__lt=pk))
+        interactions = list(
+            query.select_related("author").order_by("-occurred_at", "-pk")[: size + 1]
+        )
+    invoices: list[Invoice] = []
+    if not cursor.invoices_done:
+        query = Invoice.objects.filter(client=client)
+        if cursor.invoice:
+            on, pk = cursor.invoice
+            query = query.filter(Q(issued_on__lt=on) | Q(issued_on=on, pk__lt=pk))
+        invoices = list(query.order_by("-issued_on", "-pk")[: size + 1])
+
+    workspace = client.workspace
+    items = [TimelineItem(at=i.occurred_at, interaction=i) for i in interactions] + [
+        TimelineItem(at=noon_in(workspace, v.issued_on), invoice=v) for v in invoices
+    ]
+    items.sort(key=lambda item: item.at, reverse=True)
+    page = items[:size]
+    if len(items) <= size:
+        return page, None
+    shown_interactions = [i.interaction for i in page if i.interaction]
+    shown_invoices = [i.invoice for i in page if i.invoice]
+    interaction_at, interactions_done = _advance(
+        interactions,
+        shown_interactions,
+        cursor.interaction,
+        cursor.interactions_done,
+        size,
+        key=lambda i: (i.occurred_at, i.pk),
+    )
+    invoice_at, invoices_done = _advance(
+        invoices,
+        shown_invoices,
+        cursor.invoice,
+        cursor.invoices_done,
+        size,
+        key=lambda v: (v.issued_on, v.pk),
+    )
+    return page, TimelineCursor(interaction_at, invoice_at, interactions_done, invoices_done)
+
+
+def _advance(fetched, shown, previous, was_done, size, *, key):
+    """The next cursor of one stream: past its last shown row, or done when all of it is shown."""
+    if was_done or (len(shown) == len(fetched) and len(fetched) <= size):
+        return None, True
+    return (key(shown[-1]) if shown else previous), False
+
+
+def interaction_defaults(*, workspace: Workspace, author: User) -> dict:
+    """The quick log starts from the author's last entry: same kind, same minutes."""
+    last = (
+        Interaction.objects.for_workspace(workspace)
+        .filter(author=author, deleted_at__isnull=True)
+        .order_by("-created_at")
+        .values("kind", "minutes")
+        .first()
+    )
+    return last or {"kind": "message", "minutes": 15}
+
+
+def client_counts(*, workspace: Workspace) -> list[tuple[str, str, int]]:
+    """(status, label, number of clients) for each status that has clients, in status order."""
+    rows = Client.objects.for_workspace(workspace).alive().values("status").annotate(n=Count("id"))
+    counts = {row["status"]: row["n"] for row in rows}
+    return [
+        (status, label, counts[status])
+        for status, label in ClientStatus.choices
+        if status in counts
+    ]
+
+
+def recent_interactions(*, workspace: Workspace, limit: int = 10) -> list[TimelineItem]:
+    entries = (
+        Interaction.objects.for_workspace(workspace)
+        .alive()
+        .select_related("client", "author")
+        .order_by("-occurred_at", "-pk")[:limit]
+    )
+    return [TimelineItem(at=entry.occurred_at, interaction=entry) for entry in entries]

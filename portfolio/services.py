@@ -1,0 +1,278 @@
+"""Writes of the portfolio: clients, interactions and invoices. Each announces, on commit,
+which clients changed (portfolio.signals) and nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User, Workspace
+
+from .models import Client, ClientStatus, Flag, Interaction, Invoice, flag_field
+from .rules import is_out_of_hours, noon_in
+from .signals import announce_clients_changed
+
+
+class ConflictError(Exception):
+    """Someone else saved this record since it was loaded: the save is refused, not merged."""
+
+
+def _check_owner(workspace: Workspace, owner: User | None) -> None:
+    if (
+        owner is not None
+        and not Membership.objects.filter(workspace=workspace, user=owner).exists()
+    ):
+        raise ValidationError({"owner": _("The owner must be a member of this workspace.")})
+
+
+def _check_name_free(client: Client) -> None:
+    taken = (
+        Client.objects.for_workspace(client.workspace)
+        .filter(name__iexact=client.name)
+        .exclude(pk=client.pk)
+        .first()
+    )
+    if taken is not None:
+        message = (
+            _("A client with this name is in the trash. Restore it instead of adding it again.")
+            if taken.in_trash
+            else _("You already have a client with this name.")
+        )
+        raise ValidationError({"name": message})
+
+
+def _save_checked(obj, *, version: int | None, fields: Iterable[str]) -> None:
+    """Save `fields` only if the row still has `version`; bump the version."""
+    model = type(obj)
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    updates = {attname: getattr(obj, attname) for attname in attnames}
+    filters = {"pk": obj.pk}
+    if version is not None:
+        filters["version"] = version
+    changed = model.objects.filter(**filters).update(
+        **updates, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not changed:
+        raise ConflictError
+    obj.version = (version or obj.version) + 1
+
+
+@transaction.atomic
+def client_create(*, workspace: Workspace, by: User, **fields) -> Client:
+    client = Client(workspace=workspace, **fields)
+    client.name = client.name.strip()
+    if client.owner is None:
+        client.owner = by
+    _check_owner(workspace, client.owner)
+    client.full_clean(exclude=["workspace"])
+    _check_name_free(client)
+    client.save()
+    announce_clients_changed(workspace_id=workspace.pk, client_ids=[client.pk])
+    return client
+
+
+@transaction.atomic
+def client_update(*, client: Client, version: int, **fields) -> Client:
+    """Change a client's fields. Refused with ConflictError if someone saved it meanwhile."""
+    for name, value in fields.items():
+        setattr(client, name, value)
+    client.name = client.name.strip()
+    _check_owner(client.workspace, client.owner)
+    client.full_clean(exclude=["workspace"])
+    _check_name_free(client)
+    _save_checked(client, version=version, fields=list(fields))
+    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    return client
+
+
+@transaction.atomic
+def client_change_status(*, client: Client, status: str, version: int | None = None) -> Client:
+    fields = {"status": status}
+    if status == ClientStatus.ENDED and client.ended_on is None:
+        fields["ended_on"] = timezone.localdate()
+    if status != ClientStatus.ENDED and client.status == ClientStatus.ENDED:
+        fields |= {"ended_on": None, "ended_by": "", "end_reason": "", "departure_reason": ""}
+    return client_update(client=client, version=version or client.version, **fields)
+
+
+@transaction.atomic
+def client_hand_over(*, client: Client, to: User, version: int | None = None) -> Client:
+    return client_update(client=client, version=version or client.version, owner=to)
+
+
+@transaction.atomic
+def client_trash(*, client: Client) -> None:
+    Client.objects.filter(pk=client.pk).update(deleted_at=timezone.now())
+    client.deleted_at = timezone.now()
+    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+
+
+@transaction.atomic
+def client_restore(*, client: Client) -> None:
+    Client.objects.filter(pk=client.pk).update(deleted_at=None)
+    client.deleted_at = None
+    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+
+
+@transaction.atomic
+def client_delete_permanently(*, client: Client) -> None:
+    if not client.in_trash:
+        raise ValidationError(_("Move the client to the trash first."))
+    workspace_id, pk = client.workspace_id, client.pk
+    client.delete()
+    announce_clients_changed(workspace_id=workspace_id, client_ids=[pk])
+
+
+@transaction.atomic
+def interaction_log(
+    *,
+    client: Client,
+    author: User,
+    kind: str,
+    occurred_at: dt.datetime | None = None,
+    occurred_on: dt.date | None = None,
+    minutes: int = 0,
+    billable: bool = False,
+    feeling: int | None = None,
+    flags: Iterable[str] = (),
+    summary: str = "",
+    external_id: str | None = None,
+) -> Interaction:
+    """Log one interaction. Give `occurred_at`, or only `occurred_on` (a date: noon, and never
+    flagged "out of hours" automatically). Contact outside working hours gets that flag."""
+    workspace = client.workspace
+    date_only = occurred_at is None and occurred_on is not None
+    when = noon_in(workspace, occurred_on) if date_only else (occurred_at or timezone.now())
+    interaction = Interaction(
+        workspace_id=client.workspace_id,
+        client=client,
+        author=author,
+        kind=kind,
+        occurred_at=when,
+        date_only=date_only,
+        minutes=minutes or 0,
+        billable=billable,
+        feeling=feeling,
+        summary=summary.strip(),
+    )
+    if external_id:
+        interaction.external_id = external_id
+    chosen = set(flags)
+    if not date_only and is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace):
+        chosen.add("out_of_hours")
+    interaction.set_flags(chosen)
+    interaction.full_clean(exclude=["workspace", "client", "author"])
+    interaction.save()
+    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(
+    *, interaction: Interaction, version: int, flags: Iterable[str] | None = None, **fields
+) -> Interaction:
+    """Edit an entry. The flags are what the user chose: a cleared "out of hours" stays cleared."""
+    previous_client_id = interaction.client_id
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    if "client" in fields:
+        interaction.workspace_id = interaction.client.workspace_id
+    if "occurred_at" in fields:
+        interaction.date_only = False
+    names = list(fields) + (["date_only"] if "occurred_at" in fields else [])
+    if flags is not None:
+        interaction.set_flags(flags)
+        names += [flag_field(flag) for flag in Flag]
+    interaction.full_clean(exclude=["workspace", "client", "author"])
+    _save_checked(interaction, version=version, fields=names)
+    announce_clients_changed(
+        workspace_id=interaction.workspace_id,
+        client_ids={previous_client_id, interaction.client_id},
+    )
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction) -> None:
+    """Move an entry to the trash; `interaction_restore` brings it back (the undo)."""
+    Interaction.objects.filter(pk=interaction.pk).update(deleted_at=timezone.now())
+    interaction.deleted_at = timezone.now()
+    announce_clients_changed(
+        workspace_id=interaction.workspace_id, client_ids=[interaction.client_id]
+    )
+
+
+@transaction.atomic
+def interaction_restore(*, interaction: Interaction) -> None:
+    Interaction.objects.filter(pk=interaction.pk).update(deleted_at=None)
+    interaction.deleted_at = None
+    announce_clients_changed(
+        workspace_id=interaction.workspace_id, client_ids=[interaction.client_id]
+    )
+
+
+@transaction.atomic
+def invoice_create(*, client: Client, **fields) -> Invoice:
+    invoice = Invoice(workspace_id=client.workspace_id, client=client, **fields)
+    _normalise_payment(invoice)
+    invoice.full_clean(exclude=["workspace", "client"])
+    _check_number_free(invoice)
+    invoice.save()
+    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    return invoice
+
+
+@transaction.atomic
+def invoice_update(*, invoice: Invoice, version: int, **fields) -> Invoice:
+    for name, value in fields.items():
+        setattr(invoice, name, value)
+    _normalise_payment(invoice)
+    invoice.full_clean(exclude=["workspace", "client"])
+    _check_number_free(invoice)
+    _save_checked(invoice, version=version, fields=[*fields, "paid_amount", "paid_on"])
+    announce_clients_changed(workspace_id=invoice.workspace_id, client_ids=[invoice.client_id])
+    return invoice
+
+
+@transaction.atomic
+def invoice_mark_paid(
+    *, invoice: Invoice, paid_on: dt.date, amount: Decimal | None = None
+) -> Invoice:
+    """Record a payment; without an amount, the invoice is paid in full."""
+    return invoice_update(
+        invoice=invoice,
+        version=invoice.version,
+        paid_on=paid_on,
+        paid_amount=invoice.amount if amount is None else amount,
+    )
+
+
+@transaction.atomic
+def invoice_void(*, invoice: Invoice, void: bool = True) -> Invoice:
+    return invoice_update(invoice=invoice, version=invoice.version, void=void)
+
+
+def _normalise_payment(invoice: Invoice) -> None:
+    if invoice.paid_on is None:
+        invoice.paid_amount = None
+    elif invoice.paid_amount is None:
+        invoice.paid_amount = invoice.amount
+    if invoice.paid_amount is not None and invoice.paid_amount > invoice.amount:
+        raise ValidationError({"paid_amount": _("The amount paid cannot exceed the invoice.")})
+
+
+def _check_number_free(invoice: Invoice) -> None:
+    if (
+        Invoice.objects.for_workspace(invoice.workspace_id)
+        .filter(number=invoice.number)
+        .exclude(pk=invoice.pk)
+        .exists()
+    ):
+        raise ValidationError({"number": _("Another invoice already has this number.")})
