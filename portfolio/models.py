@@ -196,8 +196,8 @@ class Feeling(models.IntegerChoices):
                 2: "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}"}[self.value]  # fmt: skip
 
 
-def flag_field(flag: Flag) -> str:
-    return f"flag_{flag.value}"
+def flag_field(flag: Flag | str) -> str:
+    return f"flag_{Flag(flag).value}"
 
 
 def new_external_id() -> str:

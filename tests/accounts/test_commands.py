@@ -113,13 +113,3 @@ def test_bad_arguments_fail_clearly_and_write_nothing(args, message):
         run("create_workspace", "acme", "--owner", "boss@acme.example", *args)
     assert not Workspace.objects.exists()
     assert not User.objects.exists()
-
-
-def test_seed_demo_is_idempotent_and_prints_the_login():
-    first = run("seed_demo")
-    second = run("seed_demo")
-    assert "ana@demo.clientwise.example / clientwise-demo" in first
-    assert Workspace.objects.count() == 1
-    assert Membership.objects.count() == 3
-    assert "already there" in second
-    assert User.objects.get(email="ana@demo.clientwise.example").check_password("clientwise-demo")

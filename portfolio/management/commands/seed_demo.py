@@ -6,12 +6,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_MEMBERS, DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
-from accounts.models import Workspace
+from accounts.models import User, Workspace
 from accounts.services import workspace_provision
+from portfolio.demo import demo_history_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo agency workspace (idempotent: an existing demo is left as it is)."
+    help = (
+        "Load the demo agency workspace: three people, 25 clients in every kind of situation and "
+        "six months of history. Idempotent: an existing demo is left as it is."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
@@ -27,11 +31,15 @@ class Command(BaseCommand):
             members=[(email, role) for email, role, _name in DEMO_MEMBERS],
         )
         names = dict([DEMO_OWNER]) | {email: name for email, _r, name in DEMO_MEMBERS}
-        for membership in workspace.memberships.select_related("user"):
-            if not membership.user.name and membership.user.email in names:
-                membership.user.name = names[membership.user.email]
-                membership.user.save(update_fields=["name"])
-        state = "already there" if existed else "created"
+        people = []
+        for email in names:
+            user = User.objects.get(email=email)
+            if not user.name:
+                user.name = names[email]
+                user.save(update_fields=["name"])
+            people.append(user)
+        clients = demo_history_load(workspace=workspace, people=people)
+        state = "already there" if existed and not clients else "created"
         self.stdout.write(self.style.SUCCESS(f"Demo workspace {workspace.name} {state}."))
         self.stdout.write(
             f"Demo login: {DEMO_OWNER[0]} / {DEMO_PASSWORD}"
