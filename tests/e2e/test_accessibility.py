@@ -6,18 +6,28 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser
 
 from accounts.models import Role
 from accounts.services import user_sign_up
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    InteractionFactory,
+    InvoiceFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
 
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
-WORKSPACE_PAGES = ["", "members/", "settings/", "leave/", "delete/"]
+WORKSPACE_PAGES = [
+    "", "members/", "settings/", "leave/", "delete/", "clients/", "clients/new/",
+    "clients/trash/",
+]  # fmt: skip
 ACCOUNT_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/workspaces/new/"]
 
 
@@ -49,6 +59,10 @@ def test_pages_meet_wcag_aa(axe_page, width):
         email="ana@example.com", password="long-passphrase-1", name="Ana"
     )
     MembershipFactory(workspace=workspace, role=Role.MEMBER, user=UserFactory(name="Bo"))
+    client = ClientFactory(workspace=workspace, name="Atlas", owner=_user)
+    entry = InteractionFactory(client=client, author=_user, feeling=-1, flag_distrust=True)
+    invoice = InvoiceFactory(client=client)
+    ClientFactory(workspace=workspace, name="Old one", deleted_at=timezone.now())
     found = {}
     for path in PUBLIC_PAGES:
         page.goto(page.base_url + path)
@@ -58,7 +72,16 @@ def test_pages_meet_wcag_aa(axe_page, width):
     page.fill("#id_password", "long-passphrase-1")
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/w/**")
-    paths = [f"/w/{workspace.slug}/{p}" for p in WORKSPACE_PAGES] + ACCOUNT_PAGES
+    pages = [
+        *WORKSPACE_PAGES,
+        f"clients/{client.code}/",
+        f"clients/{client.code}/edit/",
+        f"clients/{client.code}/hand-over/",
+        f"clients/{client.code}/invoices/new/",
+        f"interactions/{entry.code}/edit/",
+        f"invoices/{invoice.code}/edit/",
+    ]
+    paths = [*(f"/w/{workspace.slug}/{p}" for p in pages), *ACCOUNT_PAGES]
     for path in paths:
         page.goto(page.base_url + path)
         found[path] = violations(page)
