@@ -1,0 +1,1 @@
+"""Imports of time-tracker exports (Toggl Track, Clockify, Harvest) as work sessions."""

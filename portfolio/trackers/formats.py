@@ -1,0 +1,238 @@
+"""Reading the detailed-report exports of Toggl Track, Clockify and Harvest.
+
+Pure functions: rows in (dicts keyed by the header), entries and problems out. The format is
+recognised by its column names, never by position; columns vary between versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+@dataclass(frozen=True)
+class Format:
+    code: str
+    label: str
+    required: frozenset[str]  # columns (lower-cased) that identify the format
+
+
+TOGGL = Format(
+    "toggl", gettext_lazy("Toggl Track"),
+    frozenset({"client", "project", "description", "billable", "start date", "start time",
+               "duration"}),
+)  # fmt: skip
+CLOCKIFY = Format(
+    "clockify", gettext_lazy("Clockify"),
+    frozenset({"project", "client", "description", "billable", "start date", "start time"}),
+)  # fmt: skip
+HARVEST = Format(
+    "harvest", gettext_lazy("Harvest"),
+    frozenset({"date", "client", "project", "notes", "hours", "billable?"}),
+)  # fmt: skip
+
+
+def detect_format(header: list[str]) -> Format | None:
+    """Which tracker wrote this header. Clockify has "Duration (h)"; Toggl a bare "Duration"."""
+    columns = {name.strip().lower() for name in header}
+    if HARVEST.required <= columns:
+        return HARVEST
+    if CLOCKIFY.required <= columns and (
+        "duration (h)" in columns or "duration (decimal)" in columns
+    ):
+        return CLOCKIFY
+    if TOGGL.required <= columns:
+        return TOGGL
+    return None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One tracked block of time, as the export describes it."""
+
+    line: int
+    client: str
+    project: str
+    description: str
+    day: dt.date
+    start: dt.time | None  # Harvest has no start time
+    minutes: int
+    billable: bool
+
+    @property
+    def summary(self) -> str:
+        text = self.description.strip()
+        return f"[{self.project}] {text}".strip() if self.project else text
+
+    @property
+    def key(self) -> str:
+        """The identity of an entry across re-imports: client + start + duration + description."""
+        start = self.day.isoformat() + (f"T{self.start:%H:%M:%S}" if self.start else "")
+        return "|".join([self.client.strip().lower(), start, str(self.minutes), self.summary])
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    column: str
+    message: str
+
+
+DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
+
+
+def date_order(values: list[str]) -> str | None:
+    """ "iso", "dmy" or "mdy" for a column of dates; None when every date reads both ways."""
+    numeric = [DATE_NUMERIC.match(v) for v in values if v and not DATE_ISO.match(v)]
+    numeric = [m for m in numeric if m]
+    if not numeric:
+        return "iso"
+    if any(int(m.group(1)) > 12 for m in numeric):
+        return "dmy"
+    if any(int(m.group(2)) > 12 for m in numeric):
+        return "mdy"
+    return None
+
+
+def parse_date(value: str, order: str) -> dt.date:
+    if m := DATE_ISO.match(value):
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = DATE_NUMERIC.match(value)
+    if not m:
+        raise ValueError(value)
+    first, second, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    year += 2000 if year < 100 else 0
+    day, month = (first, second) if order == "dmy" else (second, first)
+    return dt.date(year, month, day)
+
+
+TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?\s?[Mm]\.?)?\s*$")
+
+
+def parse_time(value: str) -> dt.time:
+    """24-hour or 12-hour ("01:30 PM", "1:30:00 pm") times."""
+    m = TIME.match(value)
+    if not m:
+        raise ValueError(value)
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if suffix := m.group(4):
+        if not 1 <= hour <= 12:
+            raise ValueError(value)
+        pm = suffix.lower().startswith("p")
+        hour = (hour % 12) + (12 if pm else 0)
+    return dt.time(hour, minute, second)
+
+
+def parse_decimal(value: str) -> Decimal:
+    """1.5, 1,5 and 1.234,5 all read as numbers (Excel in pt/es locales writes decimal commas)."""
+    text = value.strip().replace(" ", "")
+    if "," in text and "." in text:
+        text = (
+            text.replace(".", "").replace(",", ".")
+            if text.rfind(",") > text.rfind(".")
+            else text.replace(",", "")
+        )
+    else:
+        text = text.replace(",", ".")
+    return Decimal(text)
+
+
+def minutes_from_clock(value: str) -> int:
+    """HH:MM:SS (or H:MM) to whole minutes, rounded to the nearest (half a minute up)."""
+    parts = [int(p) for p in value.strip().split(":")]
+    if len(parts) == 2:
+        parts.append(0)
+    hours, minutes, seconds = parts
+    return (hours * 3600 + minutes * 60 + seconds + 30) // 60
+
+
+def minutes_from_hours(value: str) -> int:
+    if ":" in value:
+        return minutes_from_clock(value)
+    return int((parse_decimal(value) * 60).quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+
+
+YES = {"yes", "true", "1", "sim", "sí", "si", "y"}
+
+
+def _get(row: dict[str, str], *names: str) -> str:
+    for name in names:
+        if name in row and row[name] is not None:
+            return row[name].strip()
+    return ""
+
+
+def parse_entries(
+    fmt: Format, rows: list[dict[str, str]], *, date_order_hint: str | None = None
+) -> tuple[list[Entry], list[Problem], str | None]:
+    """Entries of the export, problems by line (the header is line 1), and the date order used.
+
+    When every date reads both ways (03/04/2026) and no hint is given, the order is None and
+    every row is a problem: the caller asks the user which order the export uses.
+    """
+    rows = [{k.strip().lower(): v for k, v in row.items() if k is not None} for row in rows]
+    date_column = "date" if fmt is HARVEST else "start date"
+    order = date_order_hint or date_order([_get(r, date_column) for r in rows])
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for line, row in enumerate(rows, start=2):
+        raw_date = _get(row, date_column)
+        try:
+            if order is None and not DATE_ISO.match(raw_date):
+                raise LookupError
+            day = parse_date(raw_date, order or "iso")
+        except LookupError:
+            problems.append(Problem(line, date_column, _("Day and month can be read both ways.")))
+            continue
+        except ValueError:
+            problems.append(
+                Problem(line, date_column, _("“%(value)s” is not a date.") % {"value": raw_date})
+            )
+            continue
+        try:
+            start = None if fmt is HARVEST else parse_time(_get(row, "start time"))
+        except ValueError:
+            problems.append(
+                Problem(line, "start time", _("“%(value)s” is not a time of day.")
+                        % {"value": _get(row, "start time")})
+            )  # fmt: skip
+            continue
+        try:
+            minutes = _minutes(fmt, row)
+        except (ValueError, InvalidOperation, TypeError):
+            column = {"harvest": "hours", "clockify": "duration (h)"}.get(fmt.code, "duration")
+            problems.append(
+                Problem(line, column, _("“%(value)s” is not a duration.")
+                        % {"value": _get(row, column)})
+            )  # fmt: skip
+            continue
+        entries.append(
+            Entry(
+                line=line,
+                client=_get(row, "client"),
+                project=_get(row, "project"),
+                description=_get(row, "notes" if fmt is HARVEST else "description")
+                or _get(row, "task"),
+                day=day,
+                start=start,
+                minutes=minutes,
+                billable=_get(row, "billable?" if fmt is HARVEST else "billable").lower() in YES,
+            )
+        )
+    return entries, problems, order
+
+
+def _minutes(fmt: Format, row: dict[str, str]) -> int:
+    if fmt is HARVEST:
+        return minutes_from_hours(_get(row, "hours"))
+    if fmt is CLOCKIFY:
+        if clock := _get(row, "duration (h)"):
+            return minutes_from_hours(clock)
+        return minutes_from_hours(_get(row, "duration (decimal)"))
+    return minutes_from_clock(_get(row, "duration"))
