@@ -1,0 +1,235 @@
+"""Import a time-tracker export as work sessions: preview first (the plan), then apply.
+
+Idempotent: each entry's external id is derived from its key (client + start + duration +
+description), so importing the same export again creates nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User, Workspace
+
+from ..models import (
+    Client,
+    ClientStatus,
+    ImportBatch,
+    ImportChange,
+    ImportStatus,
+    Interaction,
+    InteractionKind,
+)
+from ..rules import noon_in
+from ..signals import announce_clients_changed
+from .formats import Entry, Problem, detect_format, parse_entries
+from .reading import read_csv
+
+
+@dataclass
+class Planned:
+    entry: Entry
+    client_name: str  # as it will be stored (an existing client's own spelling)
+    external_id: str
+    occurred_at: dt.datetime
+    overlaps: list[Interaction] = field(default_factory=list)
+
+
+@dataclass
+class TrackerPlan:
+    workspace: Workspace
+    user: User
+    filename: str
+    read_as: str = ""
+    source: str = ""
+    source_label: str = ""
+    date_order: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    to_create: list[Planned] = field(default_factory=list)
+    already_imported: int = 0
+    new_clients: list[str] = field(default_factory=list)
+    without_client: list[Entry] = field(default_factory=list)
+
+    @property
+    def needs_date_order(self) -> bool:
+        return self.date_order is None and bool(self.problems)
+
+    @property
+    def overlapping(self) -> list[Planned]:
+        return [planned for planned in self.to_create if planned.overlaps]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+
+def _external_id(source: str, client_name: str, entry: Entry) -> str:
+    key = entry.key.split("|", 1)[1]  # the client part is the resolved client's name
+    digest = hashlib.sha256(f"{client_name.lower()}|{key}".encode()).hexdigest()[:40]
+    return f"{source}:{digest}"
+
+
+def _moment(workspace: Workspace, entry: Entry) -> dt.datetime:
+    if entry.start is None:
+        return noon_in(workspace, entry.day)
+    return dt.datetime.combine(entry.day, entry.start, workspace.tzinfo)
+
+
+def tracker_import_plan(
+    *,
+    workspace: Workspace,
+    user: User,
+    data: bytes,
+    filename: str = "",
+    date_order: str | None = None,
+    assign_to: Client | None = None,
+) -> TrackerPlan:
+    """Everything the preview shows; writes nothing. A few queries, whatever the file size."""
+    plan = TrackerPlan(workspace=workspace, user=user, filename=filename)
+    header, rows, plan.read_as = read_csv(data)
+    fmt = detect_format(header)
+    if fmt is None:
+        plan.problems.append(
+            Problem(1, "", _("This is not a detailed export of Toggl Track, Clockify or Harvest."))
+        )
+        return plan
+    plan.source, plan.source_label = fmt.code, str(fmt.label)
+    entries, plan.problems, plan.date_order = parse_entries(fmt, rows, date_order_hint=date_order)
+    if plan.problems:
+        return plan
+
+    clients = {
+        c.name_key: c
+        for c in Client.objects.for_workspace(workspace).alive().annotate(name_key=Lower("name"))
+    }
+    planned: list[Planned] = []
+    new_clients: dict[str, str] = {}
+    for entry in entries:
+        name = entry.client.strip()
+        if not name:
+            if assign_to is None:
+                plan.without_client.append(entry)
+                continue
+            name = assign_to.name
+        existing = clients.get(name.lower())
+        # An existing client keeps its own spelling; a new one takes the file's first spelling.
+        name = existing.name if existing else new_clients.setdefault(name.lower(), name)
+        planned.append(
+            Planned(entry, name, _external_id(fmt.code, name, entry), _moment(workspace, entry))
+        )
+    known = set(
+        Interaction.objects.for_workspace(workspace)
+        .filter(external_id__in=[p.external_id for p in planned])
+        .values_list("external_id", flat=True)
+    )
+    plan.to_create = [p for p in planned if p.external_id not in known]
+    plan.already_imported = len(planned) - len(plan.to_create)
+    used = {p.client_name.lower() for p in plan.to_create}
+    plan.new_clients = sorted(name for key, name in new_clients.items() if key in used)
+    _find_overlaps(plan, clients)
+    return plan
+
+
+def _find_overlaps(plan: TrackerPlan, clients: dict[str, Client]) -> None:
+    """Work sessions logged by hand that cover the same time: shown so nothing counts twice."""
+    by_client = {}
+    for planned in plan.to_create:
+        client = clients.get(planned.client_name.lower())
+        if client is not None:
+            by_client.setdefault(client.pk, []).append(planned)
+    if not by_client:
+        return
+    moments = [p.occurred_at for group in by_client.values() for p in group]
+    logged = (
+        Interaction.objects.for_workspace(plan.workspace)
+        .filter(
+            client_id__in=list(by_client),
+            kind=InteractionKind.WORK_SESSION,
+            deleted_at__isnull=True,
+            occurred_at__gte=min(moments) - dt.timedelta(days=1),
+            occurred_at__lte=max(moments) + dt.timedelta(days=1),
+        )
+        .exclude(external_id__contains=":")  # earlier tracker imports are matched by key
+    )
+    for session in logged:
+        start = session.occurred_at
+        end = start + dt.timedelta(minutes=session.minutes)
+        for planned in by_client[session.client_id]:
+            if planned.entry.start is None:
+                overlap = (
+                    session.occurred_at.astimezone(plan.workspace.tzinfo).date()
+                    == planned.entry.day
+                )
+            else:
+                their_end = planned.occurred_at + dt.timedelta(minutes=planned.entry.minutes)
+                overlap = planned.occurred_at < end and start < their_end
+            if overlap:
+                planned.overlaps.append(session)
+
+
+@transaction.atomic
+def tracker_import_apply(*, plan: TrackerPlan, skip_overlapping: bool = False) -> ImportBatch:
+    """Create the missing clients and the work sessions, recorded as one undoable import."""
+    if not plan.is_valid:
+        raise ValueError("An import with problems cannot be applied.")
+    workspace = plan.workspace
+    batch = ImportBatch.objects.create(
+        workspace=workspace,
+        source=plan.source,
+        filenames=plan.filename[:500],
+        created_by=plan.user,
+        progress_total=len(plan.to_create),
+    )
+    created_clients = Client.objects.bulk_create(
+        Client(workspace=workspace, name=name, status=ClientStatus.ACTIVE, owner=plan.user)
+        for name in plan.new_clients
+    )
+    clients = {
+        c.name.lower(): c
+        for c in Client.objects.for_workspace(workspace)
+        .alive()
+        .filter(name__in=list({p.client_name for p in plan.to_create}))
+    }
+    entries = [
+        Interaction(
+            workspace=workspace,
+            client=clients[planned.client_name.lower()],
+            author=plan.user,
+            kind=InteractionKind.WORK_SESSION,
+            occurred_at=planned.occurred_at,
+            date_only=planned.entry.start is None,
+            minutes=min(planned.entry.minutes, 24 * 60),
+            billable=planned.entry.billable,
+            summary=planned.entry.summary[:500],
+            external_id=planned.external_id,
+        )
+        for planned in plan.to_create
+        if not (skip_overlapping and planned.overlaps)
+    ]
+    Interaction.objects.bulk_create(entries, batch_size=1000)
+    ids = Interaction.objects.filter(
+        workspace=workspace, external_id__in=[e.external_id for e in entries]
+    ).values_list("pk", flat=True)
+    ImportChange.objects.bulk_create(
+        [ImportChange(batch=batch, target="client", object_id=c.pk, action="created")
+         for c in created_clients]
+        + [ImportChange(batch=batch, target="interaction", object_id=pk, action="created")
+           for pk in ids],
+        batch_size=1000,
+    )  # fmt: skip
+    batch.status = ImportStatus.DONE
+    batch.progress_done = len(entries)
+    batch.finished_at = timezone.now()
+    batch.summary = {
+        "client": {"created": len(created_clients)},
+        "interaction": {"created": len(entries)},
+    }
+    batch.save()
+    announce_clients_changed(workspace_id=workspace.pk, client_ids={c.pk for c in clients.values()})
+    return batch
