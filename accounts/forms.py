@@ -25,8 +25,8 @@ class EmailAuthenticationForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _(
-            "That email and password do not match an account. Both are case-sensitive "
-            "except the email."
+            "That email and password do not match an account. Check the password: capital "
+            "letters count."
         ),
     }
 
