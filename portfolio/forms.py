@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, User, Workspace
 
 from .models import Client, ClientStatus, Feeling, Flag, InteractionKind, Invoice
+from .uploads import MAX_UPLOAD_BYTES
 
 
 def member_choices(workspace: Workspace) -> list[tuple[int, str]]:
@@ -148,6 +149,22 @@ class InteractionForm(forms.Form):
             today = timezone.localdate(timezone=self.workspace.tzinfo)
             return {"occurred_at": timezone.datetime.combine(today, time, self.workspace.tzinfo)}
         return {}
+
+
+class TrackerUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Detailed report export (CSV)"),
+        help_text=_(
+            "From Toggl Track, Clockify or Harvest. Nothing is imported before you confirm."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
 
 
 class InvoiceForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Workspace, WorkspaceQuerySet
 
@@ -411,6 +412,20 @@ class ImportStatus(models.TextChoices):
     UNDONE = "undone", _("Undone")
 
 
+IMPORT_PHRASES = {
+    ("client", "created"): ngettext_lazy("%(n)s client added", "%(n)s clients added", "n"),
+    ("client", "updated"): ngettext_lazy("%(n)s client updated", "%(n)s clients updated", "n"),
+    ("interaction", "created"): ngettext_lazy(
+        "%(n)s interaction added", "%(n)s interactions added", "n"
+    ),
+    ("interaction", "updated"): ngettext_lazy(
+        "%(n)s interaction updated", "%(n)s interactions updated", "n"
+    ),
+    ("invoice", "created"): ngettext_lazy("%(n)s invoice added", "%(n)s invoices added", "n"),
+    ("invoice", "updated"): ngettext_lazy("%(n)s invoice updated", "%(n)s invoices updated", "n"),
+}
+
+
 class ImportBatch(models.Model):
     """One import, kept so it can be listed, followed while it runs, and undone as a whole.
 
@@ -449,6 +464,15 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def summary_lines(self) -> list[str]:
+        """ "3 clients added", "120 interactions added"… in the user's language."""
+        lines = []
+        for (target, action), phrase in IMPORT_PHRASES.items():
+            if count := self.summary.get(target, {}).get(action, 0):
+                lines.append(phrase % {"n": count})
+        return lines
+
 
 class ImportChange(models.Model):
     """What one import did to one row: created it, or updated it from `before` (field values
@@ -476,3 +500,27 @@ class ImportChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target} {self.object_id}"
+
+
+class ImportUpload(models.Model):
+    """Files uploaded for an import, kept between the preview and the confirmation.
+
+    In the database rather than on a disk, so that any web worker can show the preview.
+    `files` maps a role ("clients", "interactions", "invoices", "tracker") to the file's name
+    and base64 content. Deleted once applied; stale ones are pruned after a day.
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=[("interchange", "interchange"),
+                                                    ("tracker", "tracker")])  # fmt: skip
+    files = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.kind} upload {self.code}"

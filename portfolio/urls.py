@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clients, interactions, invoices
+from .views import clients, imports, interactions, invoices
 
 app_name = "portfolio"
 
@@ -28,6 +28,10 @@ urlpatterns = [
         interactions.interaction_restore,
         name="interaction_restore",
     ),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/tracker/", imports.import_tracker_upload, name="import_tracker_upload"),
+    path("imports/uploads/<uuid:code>/", imports.import_preview, name="import_preview"),
+    path("imports/<uuid:code>/undo/", imports.import_undo_view, name="import_undo"),
     path("invoices/<uuid:code>/edit/", invoices.invoice_edit, name="invoice_edit"),
     path("invoices/<uuid:code>/paid/", invoices.invoice_paid, name="invoice_paid"),
     path("invoices/<uuid:code>/void/", invoices.invoice_void, name="invoice_void"),

@@ -58,7 +58,8 @@ class TrackerPlan:
 
     @property
     def needs_date_order(self) -> bool:
-        return self.date_order is None and bool(self.problems)
+        """Every date reads both ways: the user must say whether the day or the month is first."""
+        return bool(self.source) and self.date_order is None and bool(self.problems)
 
     @property
     def overlapping(self) -> list[Planned]:

@@ -17,7 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Workspace
-from portfolio.models import Client, Interaction, Invoice
+from portfolio.models import (
+    Client,
+    ImportBatch,
+    ImportChange,
+    ImportUpload,
+    Interaction,
+    Invoice,
+)
 from tests.factories import (
     ClientFactory,
     InteractionFactory,
@@ -67,6 +74,10 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:invoice_edit": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
     "portfolio:invoice_paid": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
     "portfolio:invoice_void": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
+    "portfolio:import_list": WorkspaceURL(no_kwargs, 403),
+    "portfolio:import_tracker_upload": WorkspaceURL(no_kwargs, 403),
+    "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
+    "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
 }
 
 # Pages outside any workspace, and why they hold no workspace data.
@@ -160,7 +171,16 @@ def objects_of_a(workspace, owner, viewer):
     interaction = InteractionFactory(client=client, author=owner)
     deleted_interaction = InteractionFactory(client=client, author=owner, deleted_at=timezone.now())
     invoice = InvoiceFactory(client=client)
+    upload = ImportUpload.objects.create(
+        workspace=workspace, created_by=owner, kind="tracker", files={}
+    )
+    batch = ImportBatch.objects.create(
+        workspace=workspace, source="toggl", created_by=owner, status="done"
+    )
+    ImportChange.objects.create(batch=batch, target="client", object_id=client.pk, action="created")
     return SimpleNamespace(
+        upload=upload,
+        batch=batch,
         workspace=workspace,
         membership=membership,
         invitation=invitation,
@@ -183,6 +203,8 @@ def snapshot():
         ),
         sorted(Interaction.objects.values_list("code", "client", "kind", "deleted_at", "version")),
         sorted(Invoice.objects.values_list("code", "number", "paid_on", "void", "version")),
+        sorted(ImportBatch.objects.values_list("code", "status")),
+        ImportUpload.objects.count(),
     )
 
 

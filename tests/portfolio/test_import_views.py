@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from portfolio.models import Client, ImportBatch, ImportUpload, Interaction
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "trackers"
+
+
+def url(name, workspace, **kwargs):
+    return reverse(name, kwargs={"ws": workspace.slug, **kwargs})
+
+
+def upload(client, workspace, name):
+    content = (DATA / name).read_bytes()
+    return client.post(
+        url("portfolio:import_tracker_upload", workspace),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_upload_preview_confirm_then_undo(logged_in, member, workspace):
+    http = logged_in(member)
+    response = upload(http, workspace, "toggl.csv")
+    preview = http.get(response.url)
+    html = preview.content.decode()
+    assert "3 work sessions will be added." in html
+    assert "Nova Cliente" in html
+    assert "1 entry has no client" in html
+    assert not Interaction.objects.exists()  # nothing before confirming
+
+    done = http.post(response.url, follow=True)
+    assert "Imported 3 work sessions and 2 new clients." in done.content.decode()
+    assert Interaction.objects.count() == 3
+    assert not ImportUpload.objects.exists()
+
+    batch = ImportBatch.objects.get()
+    http.post(url("portfolio:import_undo", workspace, code=batch.code))
+    assert not Interaction.objects.exists()
+    assert not Client.objects.exists()
+    batch.refresh_from_db()
+    assert batch.status == "undone"
+
+
+def test_undo_keeps_clients_that_existed_before(logged_in, member, workspace):
+    ClientFactory(workspace=workspace, name="Padaria Estrela")
+    http = logged_in(member)
+    http.post(upload(http, workspace, "toggl.csv").url)
+    http.post(url("portfolio:import_undo", workspace, code=ImportBatch.objects.get().code))
+    assert list(Client.objects.values_list("name", flat=True)) == ["Padaria Estrela"]
+
+
+def test_ambiguous_dates_are_asked_then_used(logged_in, member, workspace):
+    http = logged_in(member)
+    preview_url = upload(http, workspace, "clockify_variant_br.csv").url
+    assert "Which order do the dates use?" in http.get(preview_url).content.decode()
+    assert http.post(preview_url).status_code == 422
+    assert not Interaction.objects.exists()
+    answered = http.get(preview_url, {"date_order": "dmy"}).content.decode()
+    assert "2 work sessions will be added." in answered
+    http.post(preview_url, {"date_order": "dmy"})
+    assert Interaction.objects.count() == 2
+
+
+def test_someone_elses_upload_is_not_theirs_to_see(logged_in, member, manager, workspace):
+    preview_url = upload(logged_in(member), workspace, "toggl.csv").url
+    assert logged_in(manager).get(preview_url).status_code == 403
+
+
+def test_a_file_that_is_not_csv_of_a_tracker_says_so(logged_in, member, workspace):
+    http = logged_in(member)
+    response = http.post(
+        url("portfolio:import_tracker_upload", workspace),
+        {"file": SimpleUploadedFile("notes.csv", b"hello,world\n1,2\n")},
+    )
+    page = http.get(response.url).content.decode()
+    assert "not a detailed export of Toggl Track, Clockify or Harvest" in page
+    assert "Nothing was saved" in page
+
+
+def test_the_import_page_lists_past_imports_in_words(logged_in, member, workspace):
+    http = logged_in(member)
+    http.post(upload(http, workspace, "toggl.csv").url)
+    page = http.get(url("portfolio:import_list", workspace)).content.decode()
+    assert "2 clients added, 3 interactions added" in page
+    assert "Undo this import" in page
