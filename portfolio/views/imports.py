@@ -89,14 +89,8 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
     if request.method == "POST" and plan.is_valid:
         batch = tracker_import_apply(plan=plan, skip_overlapping=skip_overlapping)
         upload.delete()
-        messages.success(
-            request,
-            _("Imported %(sessions)s work sessions and %(clients)s new clients.")
-            % {
-                "sessions": batch.summary["interaction"]["created"],
-                "clients": batch.summary["client"]["created"],
-            },
-        )
+        done = ", ".join(batch.summary_lines) or _("nothing new")
+        messages.success(request, _("Import done: %(summary)s.") % {"summary": done})
         return redirect("portfolio:import_list", ws=request.workspace.slug)
     clients = Client.objects.for_workspace(request.workspace).alive().order_by("name")
     return render(

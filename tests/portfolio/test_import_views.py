@@ -37,7 +37,7 @@ def test_upload_preview_confirm_then_undo(logged_in, member, workspace):
     assert not Interaction.objects.exists()  # nothing before confirming
 
     done = http.post(response.url, follow=True)
-    assert "Imported 3 work sessions and 2 new clients." in done.content.decode()
+    assert "Import done: 2 clients added, 3 interactions added." in done.content.decode()
     assert Interaction.objects.count() == 3
     assert not ImportUpload.objects.exists()
 

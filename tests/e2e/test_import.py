@@ -1,0 +1,58 @@
+"""An import with errors, in a real browser: every problem listed, nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.services import user_sign_up
+from portfolio.models import Client, Interaction
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "trackers"
+
+
+@pytest.fixture
+def signed_in(page: Page) -> Page:
+    user_sign_up(email="ana@example.com", password="long-passphrase-1", name="Ana")
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", "ana@example.com")
+    page.fill("#id_password", "long-passphrase-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/w/ana/$"))
+    return page
+
+
+def test_an_import_with_errors_lists_them_and_writes_nothing(signed_in: Page):
+    page = signed_in
+    page.get_by_role("link", name="Clients", exact=True).click()
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("Detailed report export (CSV)").set_input_files(
+        DATA / "toggl_with_errors.csv"
+    )
+    page.get_by_role("button", name="Preview the import").click()
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Nothing was saved")
+    expect(alert).to_contain_text("Line 3, start date: “2026-02-30” is not a date.")
+    expect(alert).to_contain_text("Line 4, start time: “25:99” is not a time of day.")
+    assert not Interaction.objects.exists() and not Client.objects.exists()
+
+
+def test_a_good_import_then_its_undo(signed_in: Page):
+    page = signed_in
+    page.goto(page.url + "imports/")
+    page.get_by_label("Detailed report export (CSV)").set_input_files(DATA / "harvest.csv")
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_text("2 work sessions will be added.")).to_be_visible()
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.get_by_text("Import done: 1 client added, 2 interactions added.")).to_be_visible()
+    assert Interaction.objects.count() == 2
+
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_text("The import was undone")).to_be_visible()
+    assert not Interaction.objects.exists()
