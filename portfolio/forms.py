@@ -87,7 +87,11 @@ class HandOverForm(forms.Form):
 class InteractionForm(forms.Form):
     """The quick log, also used to edit an entry. `client` is typed (a name from the list)."""
 
-    client = forms.CharField(label=_("Client"), max_length=200)
+    client = forms.CharField(
+        label=_("Client"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"list": "client-names", "autocomplete": "off"}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=InteractionKind.choices)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=24 * 60, initial=15)
     billable = forms.BooleanField(label=_("Billable"), required=False)

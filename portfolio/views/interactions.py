@@ -178,6 +178,10 @@ def interaction_edit(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "portfolio/interaction_form.html",
-        {"form": form, "interaction": interaction},
+        {
+            "form": form,
+            "interaction": interaction,
+            "client_names": [n for n, _c in selectors.client_choices(workspace=request.workspace)],
+        },
         status=422 if form.errors else 200,
     )
