@@ -194,7 +194,9 @@ def _moment(rng: random.Random, day: dt.date, tz, out_of_hours: bool) -> dt.date
         hour = rng.randint(9, 17)
         if day.weekday() >= 5:
             day -= dt.timedelta(days=day.weekday() - 4)  # back to Friday
-    return dt.datetime.combine(day, dt.time(hour, rng.choice([0, 10, 20, 30, 40, 50])), tz)
+    moment = dt.datetime.combine(day, dt.time(hour, rng.choice([0, 10, 20, 30, 40, 50])), tz)
+    # Nothing in the demo happens later than now.
+    return min(moment, timezone.now() - dt.timedelta(minutes=rng.randint(5, 90)))
 
 
 def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> list[Interaction]:
