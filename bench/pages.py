@@ -49,6 +49,13 @@ def populate(workspaces: int, members: int):
         Membership(user=users[0], workspace=spaces[w], role=Role.VIEWER)
         for w in range(1, min(workspaces, 10))
     )
+    # Workspace 0 gets the demo's 25 clients and six months of history.
+    from portfolio.demo import demo_history_load
+
+    people = users[:3]
+    for person in people[1:]:
+        Membership.objects.get_or_create(user=person, workspace=spaces[0])
+    demo_history_load(workspace=spaces[0], people=people)
     return users[0], spaces[0]
 
 
@@ -80,6 +87,11 @@ def main() -> None:
         user, workspace = populate(args.workspaces, args.members)
         client = Client()
         client.force_login(user)
+        from portfolio.models import Client as Customer
+
+        busiest = max(
+            Customer.objects.filter(workspace=workspace), key=lambda c: c.interactions.count()
+        )
         print(f"{connection.vendor}, {args.workspaces} workspaces x {args.members} members")
         print(f"{'page':<28}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
         for label, url in [
@@ -88,6 +100,8 @@ def main() -> None:
             ("members", f"/w/{workspace.slug}/members/"),
             ("settings", f"/w/{workspace.slug}/settings/"),
             ("profile", "/accounts/profile/"),
+            ("client list", f"/w/{workspace.slug}/clients/"),
+            ("client page (busiest)", f"/w/{workspace.slug}/clients/{busiest.code}/"),
         ]:
             target = Client() if label.startswith("login") else client
             median, p95, queries = measure(target, url, args.requests)
