@@ -73,3 +73,17 @@ def test_the_page_has_landmarks_a_skip_link_and_a_translated_error_region(page):
 
 def test_private_pages_are_not_kept_in_the_browser_cache(page):
     assert "no-store" in page["Cache-Control"]
+
+
+def test_an_expired_form_gets_a_friendly_page(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("accounts:login"), {})
+    assert response.status_code == 403
+    assert "This form had expired" in response.content.decode()
+
+
+def test_an_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()

@@ -26,7 +26,7 @@ AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 WORKSPACE_PAGES = [
     "", "members/", "settings/", "leave/", "delete/", "clients/", "clients/new/",
-    "clients/trash/",
+    "clients/trash/", "imports/",
 ]  # fmt: skip
 ACCOUNT_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/workspaces/new/"]
 
