@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,17 +11,9 @@ from portfolio.models import Client, ClientStatus, Interaction, Invoice, Invoice
 from portfolio.rules import is_out_of_hours
 from portfolio.signals import clients_changed
 from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
+from tests.portfolio.conftest import LISBON
 
 pytestmark = pytest.mark.django_db
-
-LISBON = ZoneInfo("Europe/Lisbon")
-
-
-@pytest.fixture
-def lisbon(workspace):
-    workspace.time_zone = "Europe/Lisbon"
-    workspace.save()
-    return workspace
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,18 +9,11 @@ from portfolio import services
 from portfolio.models import Client, ImportBatch, Interaction
 from portfolio.trackers.importer import tracker_import_apply, tracker_import_plan
 from tests.factories import ClientFactory
+from tests.portfolio.conftest import LISBON
 
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "trackers"
-LISBON = ZoneInfo("Europe/Lisbon")
-
-
-@pytest.fixture
-def lisbon(workspace):
-    workspace.time_zone = "Europe/Lisbon"
-    workspace.save()
-    return workspace
 
 
 def plan_for(workspace, user, name, **options):
