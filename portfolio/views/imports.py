@@ -13,8 +13,8 @@ from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from ..forms import TrackerUploadForm
-from ..importing import import_undo
-from ..models import Client, ImportBatch, ImportStatus, ImportUpload
+from ..interchange import import_undo
+from ..models import Client, ImportBatch, ImportUpload
 from ..trackers.importer import tracker_import_apply, tracker_import_plan
 from ..uploads import upload_content, upload_name, upload_store
 
@@ -114,9 +114,10 @@ def import_undo_view(request: HttpRequest, code) -> HttpResponse:
     batch = get_in_workspace(request, ImportBatch.objects, code=code)
     if batch.created_by_id != request.user.pk and not request.membership.can_manage:
         raise PermissionDenied
-    if batch.status != ImportStatus.DONE:
-        messages.error(request, _("Only a finished import can be undone."))
-    else:
+    try:
         import_undo(batch=batch)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("The import was undone: everything it added is gone."))
     return redirect("portfolio:import_list", ws=request.workspace.slug)

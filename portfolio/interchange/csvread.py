@@ -1,0 +1,250 @@
+"""Read a CSV file the way spreadsheets write it, and say how it was read.
+
+Excel saves in the user's locale: in Portuguese or Spanish that means Windows-1252 text, `;`
+between cells, decimal commas and DD/MM/YYYY dates. Every CSV import reads through here, so a
+file is accepted in UTF-8 (with or without a byte-order mark) or Windows-1252, comma-,
+semicolon- or tab-separated, with a decimal point or comma, and ISO 8601 or DD/MM/YYYY dates.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+
+class UnreadableFile(Exception):
+    """Not a CSV file this reader can make sense of; the message says why, for the user."""
+
+    def __init__(self, message: str, *, line: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # the physical line the record starts on; the header is line 1
+    cells: list[str]
+
+
+@dataclass
+class Reading:
+    """How a file was read. Parsing values through it records what they looked like, so that
+    `describe()` can tell the user ("UTF-8, semicolon-separated, decimal comma, dates
+    DD/MM/YYYY")."""
+
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16" or "cp1252"
+    delimiter: str
+    header_line: int = 1  # 2 below Excel's "sep=;" line
+    decimal_mark: str = "."
+    decimals_seen: bool = False
+    date_styles: set[str] = field(default_factory=set)  # "iso", "dmy"
+
+    def describe(self) -> str:
+        parts = [
+            {
+                "utf-8": "UTF-8",
+                "utf-8-sig": _("UTF-8 with a byte-order mark"),
+                "utf-16": "UTF-16",
+                "cp1252": "Windows-1252",
+            }[self.encoding],
+            {
+                ",": _("comma-separated"),
+                ";": _("semicolon-separated"),
+                "\t": _("tab-separated"),
+            }[self.delimiter],
+        ]
+        if self.decimals_seen:
+            parts.append(_("decimal comma") if self.decimal_mark == "," else _("decimal point"))
+        if self.date_styles == {"iso"}:
+            parts.append(_("dates YYYY-MM-DD"))
+        elif self.date_styles == {"dmy"}:
+            parts.append(_("dates DD/MM/YYYY"))
+        elif self.date_styles:
+            parts.append(_("dates YYYY-MM-DD and DD/MM/YYYY"))
+        return ", ".join(str(part) for part in parts)
+
+    def choose_decimal_mark(self, values: Iterable[str]) -> None:
+        """Settle the file's decimal mark from the numbers that read only one way ("12,5" or
+        "1.234,50"); "1,234" reads either way and is decided by the mark chosen here."""
+        point = comma = 0
+        for value in values:
+            text = _bare_number(value)
+            if not text:
+                continue
+            self.decimals_seen = True
+            as_point, as_comma = bool(NUMBER_POINT.match(text)), bool(NUMBER_COMMA.match(text))
+            point += as_point and not as_comma
+            comma += as_comma and not as_point
+        if point != comma:
+            self.decimal_mark = "," if comma > point else "."
+        else:
+            self.decimal_mark = "," if self.delimiter == ";" else "."
+
+    def decimal(self, value: str) -> Decimal:
+        """A number written with the file's decimal mark, or unambiguously with the other one;
+        a currency sign around it is ignored. ValueError if it is not a number."""
+        text = _bare_number(value)
+        order = (self.decimal_mark, "," if self.decimal_mark == "." else ".")
+        for mark in order:
+            pattern = NUMBER_COMMA if mark == "," else NUMBER_POINT
+            if pattern.match(text):
+                thousands = "." if mark == "," else ","
+                try:
+                    return Decimal(text.replace(thousands, "").replace(",", "."))
+                except InvalidOperation:
+                    break
+        raise ValueError(value)
+
+    def date(self, value: str) -> dt.date:
+        """A date; some spreadsheets write dates with a time of midnight, which is the date."""
+        day, time = self._split(value)
+        if time is not None and time.replace(tzinfo=None) != dt.time(0):
+            raise ValueError(value)
+        return day
+
+    def moment(self, value: str, tzinfo: dt.tzinfo) -> dt.datetime | dt.date:
+        """A date, or a datetime in UTC (without an offset, the time is in `tzinfo`)."""
+        day, time = self._split(value)
+        if time is None:
+            return day
+        moment = dt.datetime.combine(day, time)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=tzinfo)
+        # In UTC: Python never finds a local time that falls in a daylight-saving gap or
+        # overlap equal to another zone's, so matching against stored times would miss it.
+        return moment.astimezone(dt.UTC)
+
+    def _split(self, value: str) -> tuple[dt.date, dt.time | None]:
+        match = MOMENT.match(value.strip())
+        if not match:
+            raise ValueError(value)
+        parts = match.groupdict()
+        style = "iso" if parts["year"] else "dmy"
+        if style == "iso":
+            day = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        else:
+            day = dt.date(int(parts["y"]), int(parts["m"]), int(parts["d"]))
+        time = None
+        if parts["hour"] is not None:
+            time = dt.time(
+                int(parts["hour"]),
+                int(parts["minute"]),
+                int(parts["second"] or 0),
+                int((parts["fraction"] or "0")[:6].ljust(6, "0")),
+                tzinfo=_offset(parts["offset"]),
+            )
+        self.date_styles.add(style)
+        return day, time
+
+
+NUMBER_POINT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")  # 1,234.5 or 1234.5
+NUMBER_COMMA = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")  # 1.234,5 or 1234,5
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+SEPARATOR_HINT = re.compile(r'"?sep=([,;\t])"?', re.IGNORECASE)
+CURRENCY = re.compile(r"^(?:R\$|US\$|[€$£]|[A-Z]{3})?\s*(.*?)\s*(?:[€$£]|[A-Z]{3})?$")
+MOMENT = re.compile(
+    r"^(?:(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})"
+    r"|(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}))"
+    r"(?:[T ]\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d+))?)?"
+    r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+
+
+def _bare_number(value: str) -> str:
+    # Spaces (including the no-break spaces of French and Portuguese locales) group thousands.
+    text = re.sub(r"[\s\u00a0\u202f]", " ", value).strip()
+    match = CURRENCY.match(text)
+    return (match.group(1) if match else text).replace(" ", "")
+
+
+def _offset(text: str | None) -> dt.tzinfo | None:
+    if not text:
+        return None
+    if text == "Z":
+        return dt.UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was in: UTF-8 unless it does not decode as such."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator of the header line: the one outside quotes that occurs most."""
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for char in header_line:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+def _first_line(text: str) -> tuple[str, str]:
+    first, *rest = LINE_BREAK.split(text, maxsplit=1)
+    return first, "".join(rest)
+
+
+def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
+    """The header, the rows that hold anything, and how the file was read.
+
+    Raises UnreadableFile for something that is not a CSV file at all.
+    """
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableFile(
+            _("This is a spreadsheet workbook, not a CSV file. Save it as CSV and try again.")
+        )
+    text, encoding = decode(data)
+    if "\x00" in text:
+        raise UnreadableFile(_("This is not a CSV file."))
+    if not text.strip():
+        raise UnreadableFile(_("The file is empty."))
+    first_line, rest = _first_line(text)
+    delimiter, skipped = None, 0
+    if hint := SEPARATOR_HINT.fullmatch(first_line.strip()):
+        # Excel's own "sep=;" line, written so that Excel opens the file right.
+        delimiter, skipped, text = hint.group(1), 1, rest
+        first_line = _first_line(text)[0]
+    reading = Reading(
+        encoding=encoding,
+        delimiter=delimiter or sniff_delimiter(first_line),
+        header_line=1 + skipped,
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=reading.delimiter)
+    header: list[str] | None = None
+    rows: list[Row] = []
+    start = reading.header_line  # the line the next record starts on
+    try:
+        for cells in reader:
+            if header is None:
+                header = cells
+            elif any(cell.strip() for cell in cells):
+                rows.append(Row(line=start, cells=cells))
+            start = reading.header_line + reader.line_num
+    except csv.Error as error:
+        raise UnreadableFile(
+            _("This line cannot be read as CSV (%(reason)s).") % {"reason": error}, line=start
+        ) from None
+    return header or [], rows, reading

@@ -1,0 +1,177 @@
+"""interactions.csv: matched by external id or, on a line without one, by its content (client,
+occurred_at, kind, minutes, summary and author, as far as the file has those columns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from ..models import Client, Flag, Interaction, flag_field, new_external_id
+from ..rules import is_out_of_hours, noon_in
+from .columns import CellError
+from .context import Context, LineError, assign, assign_client, name_key
+from .plan import FilePlan, RowError
+from .sheets import Record, Sheet
+
+STORED_AS_IS = ("minutes", "billable", "feeling", "summary")
+FLAG_FIELDS = [(flag_field(flag), flag.value) for flag in Flag]
+# The parts of the content key beyond client, occurred_at and kind, when their column is there.
+OPTIONAL_KEY_PARTS = ("minutes", "summary", "author_email")
+
+
+@dataclass
+class _Line:
+    record: Record
+    client: Client
+    moment: dt.datetime
+    date_only: bool
+    stored: Interaction | None
+
+
+def plan_interactions(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowError]) -> None:
+    stored = list(
+        Interaction.objects.for_workspace(ctx.workspace)
+        .annotate(author_email=F("author__email"))
+        .order_by("pk")
+    )
+    by_external_id = {interaction.external_id: interaction for interaction in stored}
+    lines: list[_Line] = []
+    seen: dict[str, int] = {}
+    claimed: set[int] = set()
+    for record in sheet.records:
+        try:
+            line = _line(record, ctx, by_external_id, seen)
+        except LineError as error:
+            errors.append(RowError(sheet.file, record.line, error.column, error.message))
+            continue
+        if line is not None:
+            lines.append(line)
+            if line.stored is not None:
+                claimed.add(line.stored.pk)
+    # Lines without an external id take the first stored entry with their content that no other
+    # line took, so that two identical entries in the file match two stored ones.
+    if any(not line.record.values.get("external_id") for line in lines):
+        parts = [part for part in OPTIONAL_KEY_PARTS if part in sheet.columns]
+        index = _content_index(stored, ctx, parts, claimed)
+        for line in lines:
+            if not line.record.values.get("external_id"):
+                line.stored = _take(index, _keys_of_line(line, ctx, parts))
+    for line in lines:
+        try:
+            interaction, before = _planned(sheet, line, ctx)
+        except LineError as error:
+            errors.append(RowError(sheet.file, line.record.line, error.column, error.message))
+            continue
+        plan.add(interaction, before)
+
+
+def _line(
+    record: Record, ctx: Context, by_external_id: dict[str, Interaction], seen: dict[str, int]
+) -> _Line | None:
+    values = record.values
+    external_id = values.get("external_id", "")
+    stored = None
+    if external_id:
+        if external_id in seen:
+            message = _("“%(value)s” is already on line %(line)s.")
+            line = seen[external_id]
+            raise LineError("external_id", message % {"value": external_id, "line": line})
+        seen[external_id] = record.line
+        stored = by_external_id.get(external_id)
+        if stored is not None and (
+            stored.deleted_at is not None or ctx.clients_by_pk[stored.client_id].in_trash
+        ):
+            raise LineError(
+                "external_id",
+                _("This interaction is in the trash. Restore it first, or remove this line."),
+            )
+    if not values.get("client"):
+        return None  # reported: the client is required
+    try:
+        client = ctx.client_for(values["client"])
+    except CellError as error:
+        raise LineError("client", str(error)) from None
+    if record.failed:
+        return None
+    moment = values["occurred_at"]
+    date_only = not isinstance(moment, dt.datetime)
+    if date_only:
+        moment = noon_in(ctx.workspace, moment)
+    return _Line(record, client, moment, date_only, stored)
+
+
+def _content_index(
+    stored: list[Interaction], ctx: Context, parts: list[str], claimed: set[int]
+) -> dict[tuple, list[Interaction]]:
+    index: dict[tuple, list[Interaction]] = defaultdict(list)
+    for interaction in stored:
+        client = ctx.clients_by_pk[interaction.client_id]
+        if interaction.pk in claimed or interaction.deleted_at or client.in_trash:
+            continue
+        values = {
+            "minutes": interaction.minutes,
+            "summary": interaction.summary,
+            "author_email": (interaction.author_email or "").lower(),
+        }
+        key = (
+            name_key(client.name),
+            interaction.occurred_at,
+            interaction.kind,
+            *(values[part] for part in parts),
+        )
+        index[key].append(interaction)
+    return index
+
+
+def _keys_of_line(line: _Line, ctx: Context, parts: list[str]) -> list[tuple]:
+    values = line.record.values
+    base = (name_key(line.client.name), line.moment, values["kind"])
+    author = values.get("author_email", "").lower()
+    # An empty author_email is the importing user, or nobody on an entry whose author is gone.
+    authors = [author] if author else [ctx.user.email.lower(), ""]
+    keys = []
+    for candidate in authors:
+        known = {"minutes": values.get("minutes"), "summary": values.get("summary")}
+        known["author_email"] = candidate
+        keys.append((*base, *(known[part] for part in parts)))
+    return keys if "author_email" in parts else keys[:1]
+
+
+def _take(index: dict[tuple, list[Interaction]], keys: list[tuple]) -> Interaction | None:
+    for key in keys:
+        if index.get(key):
+            return index[key].pop(0)
+    return None
+
+
+def _planned(sheet: Sheet, line: _Line, ctx: Context) -> tuple[Interaction, dict[str, Any]]:
+    values, stored = line.record.values, line.stored
+    desired: dict[str, Any] = {
+        "occurred_at": line.moment,
+        "date_only": line.date_only,
+        "kind": values["kind"],
+    }
+    desired |= {column: values[column] for column in STORED_AS_IS if column in sheet.columns}
+    if "flags" in sheet.columns:
+        desired |= {field: code in values["flags"] for field, code in FLAG_FIELDS}
+    elif stored is None:
+        desired[flag_field(Flag.OUT_OF_HOURS)] = not line.date_only and is_out_of_hours(
+            occurred_at=line.moment, kind=values["kind"], workspace=ctx.workspace
+        )
+    if "author_email" in sheet.columns or stored is None:
+        try:
+            desired["author_id"] = ctx.person(
+                values.get("author_email", ""), stored=stored, attname="author_id"
+            )
+        except CellError as error:
+            raise LineError("author_email", str(error)) from None
+    interaction = stored or Interaction(
+        workspace=ctx.workspace, external_id=values.get("external_id") or new_external_id()
+    )
+    before = assign_client(interaction, line.client)
+    return interaction, before | assign(interaction, desired)

@@ -1,0 +1,105 @@
+"""What an import would do, before it does it: shown as a preview, printed by the command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User, Workspace
+
+
+class RowError(NamedTuple):
+    file: str  # "clients.csv", "interactions.csv" or "invoices.csv"
+    line: int  # the header is line 1
+    column: str  # "" when the whole line or file is wrong
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("%(file)s, line %(line)s, column %(column)s: %(message)s") % self._asdict()
+        return _("%(file)s, line %(line)s: %(message)s") % self._asdict()
+
+
+@dataclass
+class Update:
+    obj: models.Model  # already holding the new values
+    before: dict[str, Any]  # attname -> the value it replaces
+
+
+@dataclass
+class FilePlan:
+    role: str  # "clients", "interactions" or "invoices"
+    target: str  # ImportChange.Target: "client", "interaction" or "invoice"
+    read_as: str = ""
+    rows: int = 0
+    to_create: list[models.Model] = field(default_factory=list)
+    to_update: list[Update] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def file(self) -> str:
+        return f"{self.role}.csv"
+
+    def add(self, obj: models.Model, before: dict[str, Any]) -> None:
+        """A planned row: new, changed (`before` holds what changed), or the same as stored."""
+        if obj.pk is None:
+            self.to_create.append(obj)
+        elif before:
+            self.to_update.append(Update(obj, before))
+        else:
+            self.unchanged += 1
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.to_create),
+            "updated": len(self.to_update),
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass
+class ImportPlan:
+    workspace: Workspace
+    user: User
+    files: dict[str, FilePlan] = field(default_factory=dict)  # by role, in import order
+    errors: list[RowError] = field(default_factory=list)
+    filenames: dict[str, str] = field(default_factory=dict)  # by role, as the user named them
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def read_as(self) -> dict[str, str]:
+        return {role: plan.read_as for role, plan in self.files.items()}
+
+    @property
+    def total(self) -> int:
+        """Rows to write: what the progress counts up to."""
+        return sum(len(p.to_create) + len(p.to_update) for p in self.files.values())
+
+    def report(self) -> list[str]:
+        """The preview in words: one line per file, then every error."""
+        lines = []
+        for plan in self.files.values():
+            name = self.filenames.get(plan.role)
+            heading = f"{plan.file} ({name})" if name and name != plan.file else plan.file
+            counts = _("%(created)s to add, %(updated)s to update, %(unchanged)s unchanged")
+            lines.append(f"{heading}: {plan.read_as}; {counts % plan.counts}")
+        if self.errors:
+            count = len(self.errors)
+            lines.append(
+                ngettext(
+                    "%(count)s error: nothing will be imported until it is fixed.",
+                    "%(count)s errors: nothing will be imported until they are fixed.",
+                    count,
+                )
+                % {"count": count}
+            )
+            lines.extend(str(error) for error in self.errors)
+        return lines

@@ -1,0 +1,71 @@
+"""Writing planned rows in bulk, and recording each change so that it can be undone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.db import models
+from django.db.models import F
+
+from ..models import Client, ImportBatch, ImportChange, Interaction, Invoice
+from .plan import Update
+
+MODELS: dict[str, type[models.Model]] = {
+    "client": Client,
+    "interaction": Interaction,
+    "invoice": Invoice,
+}
+CHUNK = 1000  # rows per INSERT or UPDATE statement, and between two progress reports
+
+
+def chunks(rows: Sequence) -> Iterator[Sequence]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]
+
+
+def bulk_update_versioned(model: type[models.Model], updates: Sequence[Update], *, now) -> None:
+    """Save the changed fields of each row, in one UPDATE per set of changed fields, bumping
+    the version (an edit form opened before the import is told of the conflict)."""
+    groups: dict[tuple[str, ...], list[Update]] = defaultdict(list)
+    for update in updates:
+        groups[tuple(sorted(update.before))].append(update)
+    for fields, group in groups.items():
+        objs = [update.obj for update in group]
+        versions = [obj.version for obj in objs]
+        for obj in objs:
+            obj.version = F("version") + 1
+            obj.updated_at = now
+        model.objects.bulk_update(objs, [*fields, "version", "updated_at"], batch_size=CHUNK)
+        for obj, version in zip(objs, versions, strict=True):
+            obj.version = version + 1
+
+
+def record_changes(
+    batch: ImportBatch, target: str, rows: Sequence[tuple[int, dict[str, Any] | None]]
+) -> None:
+    """One ImportChange per row: created (no `before`) or updated from `before`."""
+    ImportChange.objects.bulk_create(
+        ImportChange(
+            batch=batch,
+            target=target,
+            object_id=pk,
+            action=ImportChange.Action.CREATED if before is None else ImportChange.Action.UPDATED,
+            before=None if before is None else {k: jsonable(v) for k, v in before.items()},
+        )
+        for pk, before in rows
+    )
+
+
+def jsonable(value: Any) -> Any:
+    """A field value as JSON keeps it; the field's to_python() reads it back."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)  # Decimal
+
+
+def client_id_of(obj: models.Model) -> int:
+    return obj.pk if isinstance(obj, Client) else obj.client_id
