@@ -171,6 +171,24 @@ class TrackerUploadForm(forms.Form):
         return upload
 
 
+class InterchangeUploadForm(forms.Form):
+    """The three Clientwise CSV files; any of them may be left out."""
+
+    clients = forms.FileField(label="clients.csv", required=False)
+    interactions = forms.FileField(label="interactions.csv", required=False)
+    invoices = forms.FileField(label="invoices.csv", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = {role: f for role, f in cleaned.items() if f}
+        if not chosen:
+            raise forms.ValidationError(_("Choose at least one file."))
+        if any(f.size > MAX_UPLOAD_BYTES for f in chosen.values()):
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        cleaned["chosen"] = chosen
+        return cleaned
+
+
 class InvoiceForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("imports/", imports.import_list, name="import_list"),
     path("imports/tracker/", imports.import_tracker_upload, name="import_tracker_upload"),
+    path("imports/files/", imports.import_files_upload, name="import_files_upload"),
+    path("export/", imports.export_download, name="export"),
     path("imports/uploads/<uuid:code>/", imports.import_preview, name="import_preview"),
     path("imports/<uuid:code>/undo/", imports.import_undo_view, name="import_undo"),
     path("invoices/<uuid:code>/edit/", invoices.invoice_edit, name="invoice_edit"),

@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
-from ..forms import TrackerUploadForm
-from ..interchange import import_undo
+from ..forms import InterchangeUploadForm, TrackerUploadForm
+from ..interchange import export_zip, import_apply, import_plan, import_undo
 from ..models import Client, ImportBatch, ImportUpload
 from ..trackers.importer import tracker_import_apply, tracker_import_plan
 from ..uploads import upload_content, upload_name, upload_store
@@ -29,7 +30,11 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portfolio/imports.html",
-        {"batches": batches, "tracker_form": TrackerUploadForm()},
+        {
+            "batches": batches,
+            "tracker_form": TrackerUploadForm(),
+            "files_form": InterchangeUploadForm(),
+        },
     )
 
 
@@ -42,7 +47,7 @@ def import_tracker_upload(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "portfolio/imports.html",
-            {"batches": batches, "tracker_form": form},
+            {"batches": batches, "tracker_form": form, "files_form": InterchangeUploadForm()},
             status=422,
         )
     upload = upload_store(
@@ -70,10 +75,64 @@ def _client_or_none(request: HttpRequest, code: str) -> Client | None:
         return None
 
 
+@require_POST
+@workspace_role(Role.MANAGER)
+def import_files_upload(request: HttpRequest) -> HttpResponse:
+    form = InterchangeUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        batches = ImportBatch.objects.for_workspace(request.workspace).order_by("-created_at")[:50]
+        return render(
+            request,
+            "portfolio/imports.html",
+            {"batches": batches, "tracker_form": TrackerUploadForm(), "files_form": form},
+            status=422,
+        )
+    upload = upload_store(
+        workspace=request.workspace,
+        user=request.user,
+        kind="interchange",
+        files=form.cleaned_data["chosen"],
+    )
+    return redirect("portfolio:import_preview", ws=request.workspace.slug, code=upload.code)
+
+
+@workspace_role(Role.VIEWER)
+def export_download(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate(timezone=request.workspace.tzinfo)
+    response = HttpResponse(export_zip(workspace=request.workspace), content_type="application/zip")
+    name = f"clientwise-{request.workspace.slug}-{today:%Y-%m-%d}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
+    roles = ("clients", "interactions", "invoices")
+    plan = import_plan(
+        workspace=request.workspace,
+        user=request.user,
+        files={role: upload_content(upload, role) for role in roles},
+        filenames={role: upload_name(upload, role) for role in roles},
+    )
+    if request.method == "POST" and plan.is_valid:
+        batch = import_apply(plan=plan)
+        upload.delete()
+        done = ", ".join(batch.summary_lines) or _("nothing new")
+        messages.success(request, _("Import done: %(summary)s.") % {"summary": done})
+        return redirect("portfolio:import_list", ws=request.workspace.slug)
+    return render(
+        request,
+        "portfolio/import_preview_files.html",
+        {"upload": upload, "plan": plan, "files": plan.files.values()},
+        status=422 if request.method == "POST" or not plan.is_valid else 200,
+    )
+
+
 @workspace_role(Role.MEMBER)
 def import_preview(request: HttpRequest, code) -> HttpResponse:
     """GET shows what the import would do; POST does it."""
     upload = _own_upload(request, code)
+    if upload.kind == "interchange":
+        return _files_preview(request, upload)
     params = request.POST if request.method == "POST" else request.GET
     assign_to = _client_or_none(request, params.get("assign_to", ""))
     date_order = params.get("date_order") if params.get("date_order") in ("dmy", "mdy") else None

@@ -91,3 +91,50 @@ def test_the_import_page_lists_past_imports_in_words(logged_in, member, workspac
     page = http.get(url("portfolio:import_list", workspace)).content.decode()
     assert "2 clients added, 3 interactions added" in page
     assert "Undo this import" in page
+
+
+INTERCHANGE = Path(__file__).resolve().parent.parent / "data" / "interchange"
+
+
+def test_the_clientwise_files_are_previewed_then_imported_by_a_manager(
+    logged_in, manager, workspace
+):
+    http = logged_in(manager)
+    files = {
+        role: SimpleUploadedFile(f"{role}.csv", (INTERCHANGE / "good" / f"{role}.csv").read_bytes())
+        for role in ("clients", "interactions", "invoices")
+        if (INTERCHANGE / "good" / f"{role}.csv").exists()
+    }
+    response = http.post(url("portfolio:import_files_upload", workspace), files)
+    preview = http.get(response.url).content.decode()
+    assert "to add" in preview and not Client.objects.exists()
+    http.post(response.url)
+    assert Client.objects.exists()
+    assert ImportBatch.objects.get().status == "done"
+
+
+def test_a_member_cannot_import_the_clientwise_files(logged_in, member, workspace):
+    response = logged_in(member).post(url("portfolio:import_files_upload", workspace), {})
+    assert response.status_code == 403
+
+
+def test_files_with_errors_are_listed_and_nothing_is_written(logged_in, manager, workspace):
+    http = logged_in(manager)
+    bad = SimpleUploadedFile("clients.csv", b"name,status\nAtlas,sleeping\n")
+    preview = http.get(
+        http.post(url("portfolio:import_files_upload", workspace), {"clients": bad}).url
+    )
+    assert preview.status_code == 422
+    assert "clients.csv, line 2, column status" in preview.content.decode()
+    assert not Client.objects.exists()
+
+
+def test_the_export_downloads_as_a_zip(logged_in, viewer, workspace):
+    import io
+    import zipfile
+
+    ClientFactory(workspace=workspace, name="Atlas")
+    response = logged_in(viewer).get(url("portfolio:export", workspace))
+    assert response["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert sorted(names) == ["clients.csv", "interactions.csv", "invoices.csv"]

@@ -76,6 +76,8 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:invoice_void": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
     "portfolio:import_list": WorkspaceURL(no_kwargs, 403),
     "portfolio:import_tracker_upload": WorkspaceURL(no_kwargs, 403),
+    "portfolio:import_files_upload": WorkspaceURL(no_kwargs, 403),
+    "portfolio:export": WorkspaceURL(no_kwargs, 200),
     "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
 }
