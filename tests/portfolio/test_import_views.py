@@ -97,7 +97,7 @@ INTERCHANGE = Path(__file__).resolve().parent.parent / "data" / "interchange"
 
 
 def test_the_clientwise_files_are_previewed_then_imported_by_a_manager(
-    logged_in, manager, workspace
+    logged_in, manager, owner, member, workspace
 ):
     http = logged_in(manager)
     files = {
