@@ -33,7 +33,7 @@ def test_sign_up_switch_to_portuguese_and_log_out(page: Page):
 
     expect(page.locator("html")).to_have_attribute("lang", "pt-BR")
     expect(page.get_by_role("heading", name="Primeiros passos")).to_be_visible()
-    expect(page.get_by_role("link", name="Membros")).to_be_visible()
+    expect(page.get_by_role("link", name="Membros", exact=True)).to_be_visible()
     assert User.objects.get().language == "pt-br"
 
     page.get_by_role("button", name=re.compile("Conta")).click()
@@ -82,8 +82,10 @@ def test_a_failed_request_shows_a_visible_message(page: Page):
 def test_the_layout_fits_a_phone_screen(page: Page):
     page.set_viewport_size({"width": 375, "height": 740})
     sign_up(page, "phone@example.com")
-    for path in ("", "members/", "settings/"):
-        page.goto(f"{page.url.split('/w/')[0]}/w/phone/{path}")
+    home = page.url  # the new workspace, /w/marina/
+    for path in ("", "members/", "settings/", "clients/", "clients/new/", "imports/"):
+        response = page.goto(home + path)
+        assert response.status == 200, path
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

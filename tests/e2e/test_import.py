@@ -34,7 +34,9 @@ def test_an_import_with_errors_lists_them_and_writes_nothing(signed_in: Page):
     page.get_by_label("Detailed report export (CSV)").set_input_files(
         DATA / "toggl_with_errors.csv"
     )
-    page.get_by_role("button", name="Preview the import").click()
+    page.locator("#tracker-title").locator("..").get_by_role(
+        "button", name="Preview the import"
+    ).click()
 
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Nothing was saved")
@@ -47,7 +49,9 @@ def test_a_good_import_then_its_undo(signed_in: Page):
     page = signed_in
     page.goto(page.url + "imports/")
     page.get_by_label("Detailed report export (CSV)").set_input_files(DATA / "harvest.csv")
-    page.get_by_role("button", name="Preview the import").click()
+    page.locator("#tracker-title").locator("..").get_by_role(
+        "button", name="Preview the import"
+    ).click()
     expect(page.get_by_text("2 work sessions will be added.")).to_be_visible()
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text("Import done: 1 client added, 2 interactions added.")).to_be_visible()
