@@ -47,7 +47,7 @@ check: $(STAMP)
 
 # Needs GNU gettext (msgfmt, xgettext); a fresh clone does not, the .mo files are committed.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*"
+	$(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*" -i "tests/*"
 
 compile-messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
