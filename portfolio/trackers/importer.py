@@ -29,7 +29,7 @@ from ..models import (
 from ..rules import noon_in
 from ..signals import announce_clients_changed
 from .formats import Entry, Problem, detect_format, parse_entries
-from .reading import read_csv
+from .reading import UnreadableFile, read_csv
 
 
 @dataclass
@@ -93,7 +93,11 @@ def tracker_import_plan(
 ) -> TrackerPlan:
     """Everything the preview shows; writes nothing. A few queries, whatever the file size."""
     plan = TrackerPlan(workspace=workspace, user=user, filename=filename)
-    header, rows, plan.read_as = read_csv(data)
+    try:
+        header, rows, plan.read_as = read_csv(data)
+    except UnreadableFile as error:
+        plan.problems.append(Problem(error.line, "", error.message))
+        return plan
     fmt = detect_format(header)
     if fmt is None:
         plan.problems.append(
