@@ -20,22 +20,25 @@ from ..trackers.importer import tracker_import_apply, tracker_import_plan
 from ..uploads import upload_content, upload_name, upload_store
 
 
-@workspace_role(Role.MEMBER)
-def import_list(request: HttpRequest) -> HttpResponse:
+def _import_page(request: HttpRequest, *, tracker_form=None, files_form=None) -> HttpResponse:
+    """The import page; a form given here failed validation and is shown with its errors."""
     batches = (
         ImportBatch.objects.for_workspace(request.workspace)
         .select_related("created_by")
         .order_by("-created_at")[:50]
     )
-    return render(
-        request,
-        "portfolio/imports.html",
-        {
-            "batches": batches,
-            "tracker_form": TrackerUploadForm(),
-            "files_form": InterchangeUploadForm(),
-        },
-    )
+    context = {
+        "batches": batches,
+        "tracker_form": tracker_form or TrackerUploadForm(),
+        "files_form": files_form or InterchangeUploadForm(),
+    }
+    status = 422 if tracker_form or files_form else 200
+    return render(request, "portfolio/imports.html", context, status=status)
+
+
+@workspace_role(Role.MEMBER)
+def import_list(request: HttpRequest) -> HttpResponse:
+    return _import_page(request)
 
 
 @require_POST
@@ -43,13 +46,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_tracker_upload(request: HttpRequest) -> HttpResponse:
     form = TrackerUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        batches = ImportBatch.objects.for_workspace(request.workspace).order_by("-created_at")[:50]
-        return render(
-            request,
-            "portfolio/imports.html",
-            {"batches": batches, "tracker_form": form, "files_form": InterchangeUploadForm()},
-            status=422,
-        )
+        return _import_page(request, tracker_form=form)
     upload = upload_store(
         workspace=request.workspace,
         user=request.user,
@@ -80,13 +77,7 @@ def _client_or_none(request: HttpRequest, code: str) -> Client | None:
 def import_files_upload(request: HttpRequest) -> HttpResponse:
     form = InterchangeUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        batches = ImportBatch.objects.for_workspace(request.workspace).order_by("-created_at")[:50]
-        return render(
-            request,
-            "portfolio/imports.html",
-            {"batches": batches, "tracker_form": TrackerUploadForm(), "files_form": form},
-            status=422,
-        )
+        return _import_page(request, files_form=form)
     upload = upload_store(
         workspace=request.workspace,
         user=request.user,
