@@ -138,3 +138,13 @@ def test_the_export_downloads_as_a_zip(logged_in, viewer, workspace):
     assert response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(names) == ["clients.csv", "interactions.csv", "invoices.csv"]
+
+
+def test_uploading_no_file_says_so(logged_in, manager, workspace):
+    http = logged_in(manager)
+    response = http.post(url("portfolio:import_files_upload", workspace), {})
+    assert response.status_code == 422
+    assert "Choose at least one file." in response.content.decode()
+    tracker = http.post(url("portfolio:import_tracker_upload", workspace), {})
+    assert tracker.status_code == 422
+    assert not ImportUpload.objects.exists()
