@@ -77,23 +77,34 @@ def _plan(
     return plan
 
 
-def import_apply(*, plan: ImportPlan, on_progress: ProgressCallback | None = None) -> ImportBatch:
+def import_apply(
+    *,
+    plan: ImportPlan,
+    on_progress: ProgressCallback | None = None,
+    batch: ImportBatch | None = None,
+) -> ImportBatch:
     """Write the plan, all of it or nothing, and record it as an undoable ImportBatch.
 
-    The batch row is written first, outside the import's transaction, so that a polling
+    A `batch` created beforehand (status running) is used instead of a new one. The batch row
+    is written first, outside the import's transaction, so that a polling
     request sees it "running" with its progress (see `Progress`). A failed import leaves the
     data untouched and the batch marked "failed" with the reason.
     """
     if not plan.is_valid:
         raise ValueError("An import with errors cannot be applied.")
     names = [plan.filenames.get(role) or f"{role}.csv" for role in plan.files]
-    batch = ImportBatch.objects.create(
-        workspace=plan.workspace,
-        source=ImportSource.INTERCHANGE,
-        filenames=", ".join(names)[:500],
-        created_by=plan.user,
-        progress_total=plan.total,
-    )
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            workspace=plan.workspace,
+            source=ImportSource.INTERCHANGE,
+            filenames=", ".join(names)[:500],
+            created_by=plan.user,
+            progress_total=plan.total,
+        )
+    else:  # created by the web page, which then polls it while a worker imports
+        batch.progress_total = plan.total
+        batch.filenames = ", ".join(names)[:500]
+        batch.save(update_fields=["progress_total", "filenames"])
     progress = Progress(batch=batch, callback=on_progress)
     try:
         with _collector_paused(), transaction.atomic():

@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.htmx import wants_fragment
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from ..forms import InterchangeUploadForm, TrackerUploadForm
-from ..interchange import export_zip, import_apply, import_plan, import_undo
-from ..models import Client, ImportBatch, ImportUpload
+from ..interchange import export_zip, import_plan, import_undo
+from ..models import Client, ImportBatch, ImportSource, ImportStatus, ImportUpload
+from ..tasks import run_files_import
 from ..trackers.importer import tracker_import_apply, tracker_import_plan
 from ..uploads import upload_content, upload_name, upload_store
 
@@ -105,11 +107,16 @@ def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
         filenames={role: upload_name(upload, role) for role in roles},
     )
     if request.method == "POST" and plan.is_valid:
-        batch = import_apply(plan=plan)
-        upload.delete()
-        done = ", ".join(batch.summary_lines) or _("nothing new")
-        messages.success(request, _("Import done: %(summary)s.") % {"summary": done})
-        return redirect("portfolio:import_list", ws=request.workspace.slug)
+        # The batch exists (committed) before the work starts, so the page can follow it while
+        # a worker imports; the immediate backend of development imports right here.
+        batch = ImportBatch.objects.create(
+            workspace=request.workspace,
+            source=ImportSource.INTERCHANGE,
+            created_by=request.user,
+            progress_total=plan.total,
+        )
+        run_files_import.enqueue(upload_code=str(upload.code), batch_code=str(batch.code))
+        return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
     return render(
         request,
         "portfolio/import_preview_files.html",
@@ -171,3 +178,13 @@ def import_undo_view(request: HttpRequest, code) -> HttpResponse:
     else:
         messages.success(request, _("The import was undone: everything it added is gone."))
     return redirect("portfolio:import_list", ws=request.workspace.slug)
+
+
+@workspace_role(Role.MEMBER)
+def import_status(request: HttpRequest, code) -> HttpResponse:
+    """How an import is going; while it runs, the page asks again every second (HTMX)."""
+    batch = get_in_workspace(request, ImportBatch.objects.select_related("created_by"), code=code)
+    context = {"batch": batch, "running": batch.status == ImportStatus.RUNNING}
+    if wants_fragment(request):
+        return render(request, "portfolio/import_status.html#status", context)
+    return render(request, "portfolio/import_status.html", context)

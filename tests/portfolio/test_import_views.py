@@ -108,9 +108,29 @@ def test_the_clientwise_files_are_previewed_then_imported_by_a_manager(
     response = http.post(url("portfolio:import_files_upload", workspace), files)
     preview = http.get(response.url).content.decode()
     assert "to add" in preview and not Client.objects.exists()
-    http.post(response.url)
+    confirmed = http.post(response.url)
+    batch = ImportBatch.objects.get()
+    assert confirmed.url == url("portfolio:import_status", workspace, code=batch.code)
     assert Client.objects.exists()
-    assert ImportBatch.objects.get().status == "done"
+    assert batch.status == "done"
+    status = http.get(confirmed.url).content.decode()
+    assert "Import done:" in status
+    assert "every 1s" not in status  # finished: no more polling
+
+
+def test_a_running_import_is_polled_with_its_progress(logged_in, manager, workspace):
+    batch = ImportBatch.objects.create(
+        workspace=workspace, source="interchange", created_by=manager,
+        progress_total=200, progress_done=50,
+    )  # fmt: skip
+    page = (
+        logged_in(manager)
+        .get(url("portfolio:import_status", workspace, code=batch.code), HTTP_HX_REQUEST="true")
+        .content.decode()
+    )
+    assert page.lstrip().startswith('<div id="import-status"')
+    assert 'hx-trigger="every 1s"' in page
+    assert "50 of 200 rows written" in page
 
 
 def test_a_member_cannot_import_the_clientwise_files(logged_in, member, workspace):
@@ -148,3 +168,18 @@ def test_uploading_no_file_says_so(logged_in, manager, workspace):
     tracker = http.post(url("portfolio:import_tracker_upload", workspace), {})
     assert tracker.status_code == 422
     assert not ImportUpload.objects.exists()
+
+
+def test_a_background_import_whose_files_are_gone_fails_with_a_reason(manager, workspace):
+    from portfolio.tasks import run_files_import
+
+    batch = ImportBatch.objects.create(
+        workspace=workspace, source="interchange", created_by=manager
+    )
+    run_files_import.call(
+        upload_code="00000000-0000-0000-0000-000000000000", batch_code=str(batch.code)
+    )
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert "upload them again" in batch.error
+    assert not Client.objects.exists()

@@ -80,6 +80,7 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:export": WorkspaceURL(no_kwargs, 200),
     "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
+    "portfolio:import_status": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
 }
 
 # Pages outside any workspace, and why they hold no workspace data.
