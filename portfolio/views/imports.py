@@ -130,6 +130,8 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
     """GET shows what the import would do; POST does it."""
     upload = _own_upload(request, code)
     if upload.kind == "interchange":
+        if not request.membership.can_manage:  # the role may have changed since the upload
+            raise PermissionDenied
         return _files_preview(request, upload)
     params = request.POST if request.method == "POST" else request.GET
     assign_to = _client_or_none(request, params.get("assign_to", ""))
