@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from decimal import Decimal
 
@@ -7,7 +8,17 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
-from portfolio.models import Client, Interaction, InteractionKind, Invoice
+from portfolio.models import (
+    Client,
+    ImportBatch,
+    ImportChange,
+    ImportSource,
+    ImportStatus,
+    ImportUpload,
+    Interaction,
+    InteractionKind,
+    Invoice,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -76,3 +87,62 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=40))
     due_on = factory.LazyAttribute(lambda o: o.issued_on + dt.timedelta(days=30))
     amount = Decimal("1000.00")
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """A finished import, as the list of past imports shows it; `status=ImportStatus.RUNNING`
+    (and no `finished_at`) for one the status page is still following."""
+
+    class Meta:
+        model = ImportBatch
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    source = ImportSource.TOGGL
+    filenames = "toggl.csv"
+    created_by = factory.SubFactory(UserFactory)
+    status = ImportStatus.DONE
+    summary = factory.Dict({"interaction": {"created": 1}})
+    progress_total = 1
+    progress_done = factory.LazyAttribute(
+        lambda o: o.progress_total if o.status == ImportStatus.DONE else 0
+    )
+    finished_at = factory.LazyAttribute(
+        lambda o: None if o.status == ImportStatus.RUNNING else timezone.now()
+    )
+
+
+class ImportChangeFactory(factory.django.DjangoModelFactory):
+    """What a batch did to one row: give `record` (a Client, Interaction or Invoice of the
+    batch's workspace); by default an interaction the batch created."""
+
+    class Meta:
+        model = ImportChange
+        exclude = ("record",)
+
+    batch = factory.SubFactory(ImportBatchFactory)
+    record = factory.SubFactory(
+        InteractionFactory, client__workspace=factory.SelfAttribute("...batch.workspace")
+    )
+    target = factory.LazyAttribute(lambda o: type(o.record).__name__.lower())
+    object_id = factory.LazyAttribute(lambda o: o.record.pk)
+    action = ImportChange.Action.CREATED
+    before = None
+
+
+class ImportUploadFactory(factory.django.DjangoModelFactory):
+    """A time-tracker export waiting for its confirmation: `content` (bytes) and `filename`
+    are stored as the upload form stores them."""
+
+    class Meta:
+        model = ImportUpload
+
+    class Params:
+        filename = "toggl.csv"
+        content = b""
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    created_by = factory.SubFactory(UserFactory)
+    kind = "tracker"
+    files = factory.LazyAttribute(
+        lambda o: {"tracker": {"name": o.filename, "data": base64.b64encode(o.content).decode()}}
+    )

@@ -78,9 +78,18 @@ class Entry:
 
 @dataclass(frozen=True)
 class Problem:
-    line: int
+    line: int  # the header is line 1; a problem of the whole file is on line 1 or 0
     column: str
     message: str
+
+    def __str__(self) -> str:
+        """As the preview lists it: "Line 3, start date: …" (the file as a whole: the message)."""
+        if self.line <= 1:
+            return self.message
+        where = _("Line %(line)s") % {"line": self.line}
+        if self.column:
+            where = f"{where}, {self.column}"
+        return f"{where}: {self.message}"
 
 
 DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")

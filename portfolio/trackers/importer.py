@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 
+from ..interchange.progress import Progress, ProgressCallback
+from ..interchange.writing import chunks, record_changes
 from ..models import (
     Client,
     ClientStatus,
     ImportBatch,
-    ImportChange,
     ImportStatus,
     Interaction,
     InteractionKind,
@@ -68,6 +69,11 @@ class TrackerPlan:
     @property
     def is_valid(self) -> bool:
         return not self.problems
+
+    def to_write(self, *, skip_overlapping: bool = False) -> list[Planned]:
+        """The entries an import writes: the new ones, less those the user left out because
+        they overlap time logged by hand."""
+        return [p for p in self.to_create if not (skip_overlapping and p.overlaps)]
 
 
 def _external_id(source: str, client_name: str, entry: Entry) -> str:
@@ -178,56 +184,84 @@ def _find_overlaps(plan: TrackerPlan, clients: dict[str, Client]) -> None:
                 planned.overlaps.append(session)
 
 
-@transaction.atomic
-def tracker_import_apply(*, plan: TrackerPlan, skip_overlapping: bool = False) -> ImportBatch:
-    """Create the missing clients and the work sessions, recorded as one undoable import."""
+def tracker_import_apply(
+    *,
+    plan: TrackerPlan,
+    skip_overlapping: bool = False,
+    batch: ImportBatch | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportBatch:
+    """Create the missing clients and the work sessions, recorded as one undoable import.
+
+    Follows the interchange import: a `batch` created beforehand (status running, polled by
+    the status page) is used instead of a new one, progress is reported through `Progress`,
+    and a failed import leaves the data untouched and the batch marked "failed".
+    """
     if not plan.is_valid:
         raise ValueError("An import with problems cannot be applied.")
+    planned = plan.to_write(skip_overlapping=skip_overlapping)
+    if batch is None:
+        batch = ImportBatch.objects.create(
+            workspace=plan.workspace,
+            source=plan.source,
+            filenames=plan.filename[:500],
+            created_by=plan.user,
+            progress_total=len(planned),
+        )
+    else:  # created by the web page, which then polls it while a worker imports
+        batch.source = plan.source
+        batch.progress_total = len(planned)
+        batch.filenames = plan.filename[:500]
+        batch.save(update_fields=["source", "progress_total", "filenames"])
+    progress = Progress(batch=batch, callback=on_progress)
+    try:
+        with transaction.atomic():
+            _write(plan, planned, batch=batch, progress=progress)
+    except Exception as error:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        progress.close()
+    return batch
+
+
+def _write(
+    plan: TrackerPlan, planned: list[Planned], *, batch: ImportBatch, progress: Progress
+) -> None:
+    """The new clients, then the work sessions in chunks, each change recorded for undo."""
     workspace = plan.workspace
-    batch = ImportBatch.objects.create(
-        workspace=workspace,
-        source=plan.source,
-        filenames=plan.filename[:500],
-        created_by=plan.user,
-        progress_total=len(plan.to_create),
-    )
     created_clients = Client.objects.bulk_create(
         Client(workspace=workspace, name=name, status=ClientStatus.ACTIVE, owner=plan.user)
         for name in plan.new_clients
     )
+    record_changes(batch, "client", [(client.pk, None) for client in created_clients])
     clients = {
         c.name.lower(): c
         for c in Client.objects.for_workspace(workspace)
         .alive()
-        .filter(name__in=list({p.client_name for p in plan.to_create}))
+        .filter(name__in=list({p.client_name for p in planned}))
     }
     entries = [
         Interaction(
             workspace=workspace,
-            client=clients[planned.client_name.lower()],
+            client=clients[p.client_name.lower()],
             author=plan.user,
             kind=InteractionKind.WORK_SESSION,
-            occurred_at=planned.occurred_at,
-            date_only=planned.entry.start is None,
-            minutes=min(planned.entry.minutes, 24 * 60),
-            billable=planned.entry.billable,
-            summary=planned.entry.summary[:500],
-            external_id=planned.external_id,
+            occurred_at=p.occurred_at,
+            date_only=p.entry.start is None,
+            minutes=min(p.entry.minutes, 24 * 60),
+            billable=p.entry.billable,
+            summary=p.entry.summary[:500],
+            external_id=p.external_id,
         )
-        for planned in plan.to_create
-        if not (skip_overlapping and planned.overlaps)
+        for p in planned
     ]
-    Interaction.objects.bulk_create(entries, batch_size=1000)
-    ids = Interaction.objects.filter(
-        workspace=workspace, external_id__in=[e.external_id for e in entries]
-    ).values_list("pk", flat=True)
-    ImportChange.objects.bulk_create(
-        [ImportChange(batch=batch, target="client", object_id=c.pk, action="created")
-         for c in created_clients]
-        + [ImportChange(batch=batch, target="interaction", object_id=pk, action="created")
-           for pk in ids],
-        batch_size=1000,
-    )  # fmt: skip
+    for chunk in chunks(entries):
+        Interaction.objects.bulk_create(chunk)
+        record_changes(batch, "interaction", [(entry.pk, None) for entry in chunk])
+        progress.advance(len(chunk))
     batch.status = ImportStatus.DONE
     batch.progress_done = len(entries)
     batch.finished_at = timezone.now()
@@ -237,4 +271,3 @@ def tracker_import_apply(*, plan: TrackerPlan, skip_overlapping: bool = False) -
     }
     batch.save()
     announce_clients_changed(workspace_id=workspace.pk, client_ids={c.pk for c in clients.values()})
-    return batch

@@ -1,4 +1,5 @@
-"""Imports: upload, preview, confirm, list and undo. Time-tracker exports for now."""
+"""Imports: upload, preview, confirm, list, follow and undo; the CSV files and time-tracker
+exports alike run as a background task, followed on the status page."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +18,9 @@ from accounts.tenancy import get_in_workspace, workspace_role
 
 from ..forms import InterchangeUploadForm, TrackerUploadForm
 from ..interchange import export_zip, import_plan, import_undo
-from ..models import Client, ImportBatch, ImportSource, ImportStatus, ImportUpload
-from ..tasks import run_files_import
-from ..trackers.importer import tracker_import_apply, tracker_import_plan
+from ..models import Client, ImportBatch, ImportStatus, ImportUpload
+from ..tasks import files_import_start, tracker_import_start
+from ..trackers.importer import tracker_import_plan
 from ..uploads import upload_content, upload_name, upload_store
 
 
@@ -107,15 +109,7 @@ def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
         filenames={role: upload_name(upload, role) for role in roles},
     )
     if request.method == "POST" and plan.is_valid:
-        # The batch exists (committed) before the work starts, so the page can follow it while
-        # a worker imports; the immediate backend of development imports right here.
-        batch = ImportBatch.objects.create(
-            workspace=request.workspace,
-            source=ImportSource.INTERCHANGE,
-            created_by=request.user,
-            progress_total=plan.total,
-        )
-        run_files_import.enqueue(upload_code=str(upload.code), batch_code=str(batch.code))
+        batch = files_import_start(upload=upload, plan=plan, language=get_language())
         return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
     return render(
         request,
@@ -127,7 +121,7 @@ def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
 
 @workspace_role(Role.MEMBER)
 def import_preview(request: HttpRequest, code) -> HttpResponse:
-    """GET shows what the import would do; POST does it."""
+    """GET shows what the import would do; POST starts it and shows how it goes."""
     upload = _own_upload(request, code)
     if upload.kind == "interchange":
         if not request.membership.can_manage:  # the role may have changed since the upload
@@ -146,11 +140,14 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
         assign_to=assign_to,
     )
     if request.method == "POST" and plan.is_valid:
-        batch = tracker_import_apply(plan=plan, skip_overlapping=skip_overlapping)
-        upload.delete()
-        done = ", ".join(batch.summary_lines) or _("nothing new")
-        messages.success(request, _("Import done: %(summary)s.") % {"summary": done})
-        return redirect("portfolio:import_list", ws=request.workspace.slug)
+        batch = tracker_import_start(
+            upload=upload,
+            plan=plan,
+            assign_to=assign_to,
+            skip_overlapping=skip_overlapping,
+            language=get_language(),
+        )
+        return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
     clients = Client.objects.for_workspace(request.workspace).alive().order_by("name")
     return render(
         request,

@@ -53,10 +53,16 @@ def test_a_good_import_then_its_undo(signed_in: Page):
         "button", name="Preview the import"
     ).click()
     expect(page.get_by_text("2 work sessions will be added.")).to_be_visible()
+    expect(page.get_by_text("Dates read as year-month-day (2026-12-31).")).to_be_visible()
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.get_by_text("Import done: 1 client added, 2 interactions added.")).to_be_visible()
+
+    page.wait_for_url(re.compile(r"/imports/[0-9a-f-]+/$"))  # the status page, followed
+    expect(page.get_by_role("status")).to_have_text(
+        "Import done: 1 client added, 2 interactions added."
+    )
     assert Interaction.objects.count() == 2
 
+    page.get_by_role("link", name="Back to imports").click()
     page.get_by_role("button", name="Undo this import").click()
     expect(page.get_by_text("The import was undone")).to_be_visible()
     assert not Interaction.objects.exists()

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.tasks.signals import task_enqueued
 from django.urls import reverse
 
-from portfolio.models import Client, ImportBatch, ImportUpload, Interaction
-from tests.factories import ClientFactory
+from portfolio.models import Client, ImportBatch, ImportStatus, ImportUpload, Interaction
+from tests.factories import (
+    ClientFactory,
+    ImportBatchFactory,
+    ImportChangeFactory,
+    InteractionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +45,16 @@ def test_upload_preview_confirm_then_undo(logged_in, member, workspace):
     assert "1 entry has no client" in html
     assert not Interaction.objects.exists()  # nothing before confirming
 
-    done = http.post(response.url, follow=True)
-    assert "Import done: 2 clients added, 3 interactions added." in done.content.decode()
+    confirmed = http.post(response.url)
+    batch = ImportBatch.objects.get()
+    assert confirmed.url == url("portfolio:import_status", workspace, code=batch.code)
+    assert (batch.status, batch.source, batch.filenames) == ("done", "toggl", "toggl.csv")
+    status = http.get(confirmed.url).content.decode()
+    assert "Import done: 2 clients added, 3 interactions added." in status
+    assert "every 1s" not in status
     assert Interaction.objects.count() == 3
     assert not ImportUpload.objects.exists()
 
-    batch = ImportBatch.objects.get()
     http.post(url("portfolio:import_undo", workspace, code=batch.code))
     assert not Interaction.objects.exists()
     assert not Client.objects.exists()
@@ -93,6 +106,117 @@ def test_the_import_page_lists_past_imports_in_words(logged_in, member, workspac
     assert "Undo this import" in page
 
 
+def test_the_preview_says_in_words_how_it_read_the_dates(logged_in, member, workspace):
+    http = logged_in(member)
+    toggl = http.get(upload(http, workspace, "toggl.csv").url).content.decode()
+    assert "Dates read as year-month-day (2026-12-31)." in toggl
+    clockify = http.get(upload(http, workspace, "clockify.csv").url).content.decode()
+    assert "Dates read as month/day/year (12/31/2026)." in clockify
+    excel = http.get(upload(http, workspace, "harvest_excel_pt.csv").url).content.decode()
+    assert "Dates read as day/month/year (31/12/2026)." in excel
+
+
+def test_ambiguous_dates_are_named_only_once_the_user_has_chosen(logged_in, member, workspace):
+    http = logged_in(member)
+    preview_url = upload(http, workspace, "clockify_variant_br.csv").url
+    assert "Dates read as" not in http.get(preview_url).content.decode()
+    chosen = http.get(preview_url, {"date_order": "mdy"}).content.decode()
+    assert "Dates read as month/day/year (12/31/2026)." in chosen
+
+
+def test_a_confirmed_tracker_import_keeps_every_choice_of_the_preview(logged_in, member, workspace):
+    internal = ClientFactory(workspace=workspace, name="Internal")
+    atlas = ClientFactory(workspace=workspace, name="Atlas Logistics")
+    InteractionFactory(
+        client=atlas, author=member, kind="work_session", minutes=60,
+        occurred_at=dt.datetime(2026, 11, 2, 14, 0, tzinfo=workspace.tzinfo),
+    )  # fmt: skip
+    http = logged_in(member)
+    http.post(upload(http, workspace, "toggl.csv").url, {"assign_to": str(internal.code)})
+    http.post(upload(http, workspace, "clockify.csv").url, {"skip_overlapping": "yes"})
+    http.post(upload(http, workspace, "clockify_variant_br.csv").url, {"date_order": "dmy"})
+
+    assert list(ImportBatch.objects.values_list("status", flat=True)) == ["done"] * 3
+    assert internal.interactions.get().summary == "[Internal] Invoicing and admin"
+    assert atlas.interactions.count() == 1 + 2  # the overlapping entry was left out
+    fotos = Interaction.objects.get(summary__contains="Fotos novas")
+    assert fotos.occurred_at.date() == dt.date(2026, 4, 5)  # 05/04 read as 5 April
+
+
+def test_a_tracker_import_is_queued_with_plain_json_arguments(logged_in, member, workspace):
+    internal = ClientFactory(workspace=workspace, name="Internal")
+    queued = []
+
+    def remember(sender, task_result, **kwargs):
+        queued.append(task_result)
+
+    task_enqueued.connect(remember)
+    try:
+        http = logged_in(member)
+        preview_url = upload(http, workspace, "toggl.csv").url
+        upload_code = str(ImportUpload.objects.get().code)
+        http.post(
+            preview_url,
+            {"assign_to": str(internal.code), "skip_overlapping": "yes"},
+            HTTP_ACCEPT_LANGUAGE="pt-br",
+        )
+    finally:
+        task_enqueued.disconnect(remember)
+
+    [result] = queued
+    batch = ImportBatch.objects.get()
+    assert result.task.name == "run_tracker_import"
+    assert result.kwargs == {
+        "upload_code": upload_code,
+        "batch_code": str(batch.code),
+        "date_order": "iso",
+        "assign_to": str(internal.code),
+        "skip_overlapping": True,
+        "language": "pt-br",
+    }
+    assert json.loads(json.dumps(result.kwargs)) == result.kwargs
+
+
+def test_past_imports_are_listed_with_their_outcome(logged_in, member, manager, workspace):
+    ImportBatchFactory(
+        workspace=workspace, created_by=member, source="clockify", filenames="week-46.csv",
+        summary={"client": {"created": 1}, "interaction": {"created": 12}},
+    )  # fmt: skip
+    ImportBatchFactory(
+        workspace=workspace, created_by=manager, source="harvest", status=ImportStatus.FAILED,
+        summary={},
+    )  # fmt: skip
+    ImportBatchFactory(source="toggl", filenames="someone-elses.csv")  # another workspace
+
+    page = logged_in(member).get(url("portfolio:import_list", workspace)).content.decode()
+    assert "week-46.csv" in page and "1 client added, 12 interactions added" in page
+    assert "Harvest" in page and "Failed" in page
+    assert page.count("Undo this import") == 1  # not the failed one, not another member's
+    assert "someone-elses.csv" not in page
+
+
+def test_undoing_a_batch_removes_what_it_added_and_nothing_else(logged_in, member, workspace):
+    batch = ImportBatchFactory(workspace=workspace, created_by=member)
+    added = ImportChangeFactory(batch=batch)
+    kept = InteractionFactory(client__workspace=workspace)
+
+    response = logged_in(member).post(url("portfolio:import_undo", workspace, code=batch.code))
+
+    assert response.url == url("portfolio:import_list", workspace)
+    assert list(Interaction.objects.all()) == [kept]
+    assert not Interaction.objects.filter(pk=added.object_id).exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.UNDONE
+
+
+def test_only_its_author_or_a_manager_undoes_an_import(logged_in, member, workspace):
+    batch = ImportBatchFactory(workspace=workspace, created_by=UserFactory())
+    ImportChangeFactory(batch=batch)
+    response = logged_in(member).post(url("portfolio:import_undo", workspace, code=batch.code))
+    assert response.status_code == 403
+    assert Interaction.objects.count() == 1
+
+
 INTERCHANGE = Path(__file__).resolve().parent.parent / "data" / "interchange"
 
 
@@ -119,9 +243,9 @@ def test_the_clientwise_files_are_previewed_then_imported_by_a_manager(
 
 
 def test_a_running_import_is_polled_with_its_progress(logged_in, manager, workspace):
-    batch = ImportBatch.objects.create(
+    batch = ImportBatchFactory(
         workspace=workspace, source="interchange", created_by=manager,
-        progress_total=200, progress_done=50,
+        status=ImportStatus.RUNNING, progress_total=200, progress_done=50,
     )  # fmt: skip
     page = (
         logged_in(manager)

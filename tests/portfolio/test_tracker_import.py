@@ -8,7 +8,7 @@ import pytest
 from portfolio import services
 from portfolio.models import Client, ImportBatch, Interaction
 from portfolio.trackers.importer import tracker_import_apply, tracker_import_plan
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, ImportBatchFactory
 from tests.portfolio.conftest import LISBON
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,33 @@ def test_an_import_never_matches_another_workspaces_clients(lisbon, owner, other
     tracker_import_apply(plan=plan)
     assert Client.objects.filter(workspace=other_workspace).get().interactions.count() == 0
     assert ImportBatch.objects.get().workspace == lisbon
+
+
+def test_an_import_fills_the_batch_it_is_given_and_reports_progress(lisbon, owner):
+    batch = ImportBatchFactory(workspace=lisbon, created_by=owner, status="running", summary={})
+    steps = []
+    applied = tracker_import_apply(
+        plan=plan_for(lisbon, owner, "clockify.csv"),
+        batch=batch,
+        on_progress=lambda done, total: steps.append((done, total)),
+    )
+    assert applied == batch and ImportBatch.objects.count() == 1
+    batch.refresh_from_db()
+    assert (batch.status, batch.source, batch.filenames) == ("done", "clockify", "clockify.csv")
+    assert (batch.progress_done, batch.progress_total) == (3, 3)
+    assert steps == [(3, 3)]
+    assert batch.changes.filter(target="interaction").count() == 3
+
+
+def test_entries_left_out_are_not_counted_in_the_progress(lisbon, owner):
+    client = ClientFactory(workspace=lisbon, name="Atlas Logistics")
+    services.interaction_log(
+        client=client, author=owner, kind="work_session", minutes=60,
+        occurred_at=dt.datetime(2026, 11, 2, 14, 0, tzinfo=LISBON),
+    )  # fmt: skip
+    plan = plan_for(lisbon, owner, "clockify.csv")
+    batch = tracker_import_apply(plan=plan, skip_overlapping=True)
+    assert (batch.progress_done, batch.progress_total) == (2, 2)
 
 
 def toggl_export(rows: int) -> bytes:
