@@ -20,6 +20,10 @@ from .rules import is_out_of_hours, noon_in
 from .signals import announce_clients_changed
 
 
+def _local_day(interaction: Interaction) -> dt.date:
+    return timezone.localdate(interaction.occurred_at, timezone=interaction.workspace.tzinfo)
+
+
 class ConflictError(Exception):
     """Someone else saved this record since it was loaded: the save is refused, not merged."""
 
@@ -170,7 +174,9 @@ def interaction_log(
     interaction.set_flags(chosen)
     interaction.full_clean(exclude=["workspace", "client", "author"])
     interaction.save()
-    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    announce_clients_changed(
+        workspace_id=client.workspace_id, client_ids=[client.pk], since=_local_day(interaction)
+    )
     return interaction
 
 
@@ -180,6 +186,7 @@ def interaction_update(
 ) -> Interaction:
     """Edit an entry. The flags are what the user chose: a cleared "out of hours" stays cleared."""
     previous_client_id = interaction.client_id
+    previous_day = _local_day(interaction)
     for name, value in fields.items():
         setattr(interaction, name, value)
     if "client" in fields:
@@ -195,6 +202,7 @@ def interaction_update(
     announce_clients_changed(
         workspace_id=interaction.workspace_id,
         client_ids={previous_client_id, interaction.client_id},
+        since=min(previous_day, _local_day(interaction)),
     )
     return interaction
 
@@ -205,7 +213,9 @@ def interaction_delete(*, interaction: Interaction) -> None:
     Interaction.objects.filter(pk=interaction.pk).update(deleted_at=timezone.now())
     interaction.deleted_at = timezone.now()
     announce_clients_changed(
-        workspace_id=interaction.workspace_id, client_ids=[interaction.client_id]
+        workspace_id=interaction.workspace_id,
+        client_ids=[interaction.client_id],
+        since=_local_day(interaction),
     )
 
 
@@ -214,7 +224,9 @@ def interaction_restore(*, interaction: Interaction) -> None:
     Interaction.objects.filter(pk=interaction.pk).update(deleted_at=None)
     interaction.deleted_at = None
     announce_clients_changed(
-        workspace_id=interaction.workspace_id, client_ids=[interaction.client_id]
+        workspace_id=interaction.workspace_id,
+        client_ids=[interaction.client_id],
+        since=_local_day(interaction),
     )
 
 
@@ -225,19 +237,26 @@ def invoice_create(*, client: Client, **fields) -> Invoice:
     invoice.full_clean(exclude=["workspace", "client"])
     _check_number_free(invoice)
     invoice.save()
-    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    announce_clients_changed(
+        workspace_id=client.workspace_id, client_ids=[client.pk], since=invoice.issued_on
+    )
     return invoice
 
 
 @transaction.atomic
 def invoice_update(*, invoice: Invoice, version: int, **fields) -> Invoice:
+    previous_issue = invoice.issued_on
     for name, value in fields.items():
         setattr(invoice, name, value)
     _normalise_payment(invoice)
     invoice.full_clean(exclude=["workspace", "client"])
     _check_number_free(invoice)
     _save_checked(invoice, version=version, fields=[*fields, "paid_amount", "paid_on"])
-    announce_clients_changed(workspace_id=invoice.workspace_id, client_ids=[invoice.client_id])
+    announce_clients_changed(
+        workspace_id=invoice.workspace_id,
+        client_ids=[invoice.client_id],
+        since=min(previous_issue, invoice.issued_on),
+    )
     return invoice
 
 

@@ -1,17 +1,28 @@
-"""What portfolio tells the rest of the app. Carries only which client changed; the receivers
-(assessments) decide what to recompute. Sent after the transaction commits."""
+"""What portfolio tells the rest of the app. Carries only which clients changed, and from which
+day their history did; the receivers (assessments) decide what to recompute. Sent after the
+transaction commits."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with `workspace_id` and `client_ids` (a frozenset) once a change to their data commits.
+# Sent with `workspace_id`, `client_ids` (a frozenset) and `since` once a change commits.
+# `since` is the earliest day whose data changed, or None when only the present did.
 clients_changed = Signal()
 
+# For imports and undos: anything in the past may have changed.
+ALL_HISTORY = dt.date.min
 
-def announce_clients_changed(*, workspace_id: int, client_ids) -> None:
+
+def announce_clients_changed(
+    *, workspace_id: int, client_ids, since: dt.date | None = None
+) -> None:
     ids = frozenset(client_ids)
     transaction.on_commit(
-        lambda: clients_changed.send(sender=None, workspace_id=workspace_id, client_ids=ids)
+        lambda: clients_changed.send(
+            sender=None, workspace_id=workspace_id, client_ids=ids, since=since
+        )
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User, Workspace
 
 from ..models import ImportBatch, ImportSource, ImportStatus
-from ..signals import announce_clients_changed
+from ..signals import ALL_HISTORY, announce_clients_changed
 from .clients import plan_clients
 from .columns import FILES
 from .context import Context
@@ -122,7 +122,9 @@ def import_apply(
                 for file_plan in plan.files.values()
             }
             batch.save()
-            announce_clients_changed(workspace_id=plan.workspace.pk, client_ids=client_ids)
+            announce_clients_changed(
+                workspace_id=plan.workspace.pk, client_ids=client_ids, since=ALL_HISTORY
+            )
     except Exception as error:
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Client, ImportBatch, ImportChange, ImportStatus, Interaction, Invoice
-from ..signals import announce_clients_changed
+from ..signals import ALL_HISTORY, announce_clients_changed
 from .plan import Update
 from .writing import MODELS, bulk_update_versioned, chunks, client_id_of
 
@@ -46,7 +46,7 @@ def import_undo(*, batch: ImportBatch) -> ImportBatch:
     batch.status = ImportStatus.UNDONE
     batch.undone_at = now
     batch.save(update_fields=["status", "undone_at"])
-    announce_clients_changed(workspace_id=batch.workspace_id, client_ids=touched)
+    announce_clients_changed(workspace_id=batch.workspace_id, client_ids=touched, since=ALL_HISTORY)
     return batch
 
 

@@ -28,7 +28,7 @@ from ..models import (
     InteractionKind,
 )
 from ..rules import noon_in
-from ..signals import announce_clients_changed
+from ..signals import ALL_HISTORY, announce_clients_changed
 from .formats import Entry, Problem, detect_format, parse_entries
 from .reading import UnreadableFile, read_csv
 
@@ -270,4 +270,8 @@ def _write(
         "interaction": {"created": len(entries)},
     }
     batch.save()
-    announce_clients_changed(workspace_id=workspace.pk, client_ids={c.pk for c in clients.values()})
+    announce_clients_changed(
+        workspace_id=workspace.pk,
+        client_ids={c.pk for c in clients.values()},
+        since=ALL_HISTORY,
+    )

@@ -1,0 +1,128 @@
+"""From the database to health: metrics (SQL) -> scoring (pure) -> one assessment per client,
+with its trend and suggestion. Reads only; `services` stores what this computes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, Sum
+
+from accounts.models import Membership, Role, Workspace
+from portfolio.models import Client, ClientStatus, Invoice
+
+from . import scoring
+from .aggregates import ClientMetrics
+from .metrics import Window, client_metrics
+from .models import ScoringSettings
+
+TREND_DAYS = 30
+
+
+def scoring_settings(workspace: Workspace) -> ScoringSettings:
+    """The workspace's settings, or the defaults (unsaved) when it never changed them."""
+    found = ScoringSettings.objects.filter(workspace=workspace).first()
+    return found or ScoringSettings(workspace=workspace)
+
+
+def settings_record(workspace: Workspace, settings: ScoringSettings) -> dict:
+    """What a snapshot records of the settings it used."""
+    target = workspace.target_hourly_rate
+    return {
+        "weights": settings.weights,
+        "half_life_days": settings.half_life_days,
+        "window_days": settings.window_days,
+        "target_rate": str(target) if target is not None else None,
+    }
+
+
+def scoring_params(workspace: Workspace, settings: ScoringSettings) -> scoring.Params:
+    target = workspace.target_hourly_rate
+    return scoring.Params(
+        weights=settings.weights,
+        target_rate=float(target) if target is not None else None,
+        currency=workspace.currency,
+    )
+
+
+@dataclass
+class Assessment:
+    client_id: int
+    as_of: dt.date
+    metrics: ClientMetrics
+    health: scoring.Health
+    trend_30d: int | None
+    suggestion: str
+    reason: scoring.Evidence
+    revenue_share: float | None
+
+
+def portfolio_clients(workspace: Workspace):
+    """The clients a portfolio view weighs: not in the trash, not ended."""
+    return Client.objects.for_workspace(workspace).alive().exclude(status=ClientStatus.ENDED)
+
+
+def portfolio_revenue(workspace: Workspace, window: Window) -> float:
+    """Revenue of the portfolio's clients in the window: the whole that shares are taken of."""
+    total = (
+        Invoice.objects.filter(
+            workspace=workspace,
+            void=False,
+            issued_on__gte=window.first_day,
+            issued_on__lte=window.as_of,
+            client__deleted_at__isnull=True,
+        )
+        .exclude(client__status=ClientStatus.ENDED)
+        .aggregate(total=Sum("amount"))["total"]
+    )
+    return float(total or 0)
+
+
+def has_teammates(workspace: Workspace) -> bool:
+    """Someone else in the workspace could take a client over (viewers cannot)."""
+    return Membership.objects.filter(workspace=workspace).filter(~Q(role=Role.VIEWER)).count() > 1
+
+
+def assess_clients(
+    *,
+    workspace: Workspace,
+    as_of: dt.date,
+    client_ids,
+    settings: ScoringSettings | None = None,
+) -> dict[int, Assessment]:
+    """Assessments of the given clients as of a day, in a fixed number of queries."""
+    settings = settings or scoring_settings(workspace)
+    params = scoring_params(workspace, settings)
+    client_ids = list(client_ids)
+    window = Window(as_of, settings.window_days, settings.half_life_days)
+    before = Window(
+        as_of - dt.timedelta(days=TREND_DAYS), settings.window_days, settings.half_life_days
+    )
+    now_metrics = client_metrics(workspace=workspace, window=window, client_ids=client_ids)
+    then_metrics = client_metrics(workspace=workspace, window=before, client_ids=client_ids)
+    total_revenue = portfolio_revenue(workspace, window)
+    context_teammates = has_teammates(workspace)
+    results = {}
+    for client_id in client_ids:
+        metrics = now_metrics.get(client_id) or ClientMetrics(client_id)
+        health = scoring.assess(metrics, params, as_of)
+        earlier = then_metrics.get(client_id)
+        trend = None
+        if earlier is not None and earlier.evidence_count:
+            trend = health.score - scoring.assess(earlier, params, before.as_of).score
+        share = metrics.revenue / total_revenue if total_revenue else None
+        context = scoring.Context(
+            revenue_share=share, has_teammates=context_teammates, trend_30d=trend
+        )
+        suggestion, reason = scoring.suggest(health, context)
+        results[client_id] = Assessment(
+            client_id=client_id,
+            as_of=as_of,
+            metrics=metrics,
+            health=health,
+            trend_30d=trend,
+            suggestion=suggestion,
+            reason=reason,
+            revenue_share=share,
+        )
+    return results

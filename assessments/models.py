@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Workspace, WorkspaceQuerySet
+from portfolio.models import Client
+
+
+class Dimension(models.TextChoices):
+    PROFITABILITY = "profitability", _("Profitability")
+    ENERGY = "energy", _("Energy")
+    RESPECT = "respect", _("Respect")
+    TRUST = "trust", _("Trust")
+    SCOPE = "scope", _("Scope")
+    PAYMENTS = "payments", _("Payments")
+
+
+class Band(models.TextChoices):
+    THRIVING = "thriving", _("Thriving")
+    HEALTHY = "healthy", _("Healthy")
+    WATCH = "watch", _("Watch")
+    AT_RISK = "at_risk", _("At risk")
+    CRITICAL = "critical", _("Critical")
+
+
+class Confidence(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class Suggestion(models.TextChoices):
+    KEEP = "keep", _("Keep")
+    SET_BOUNDARIES = "set_boundaries", _("Set boundaries")
+    RENEGOTIATE = "renegotiate", _("Renegotiate")
+    HAND_OVER = "hand_over", _("Hand over")
+    END = "end", _("End")
+
+
+def _weight_field(label: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        label, default=1, validators=[MinValueValidator(0), MaxValueValidator(5)]
+    )
+
+
+class ScoringSettings(models.Model):
+    """How a workspace weighs its clients' health. A workspace without a row uses the defaults
+    (an unsaved instance), so reading never writes."""
+
+    workspace = models.OneToOneField(
+        Workspace, on_delete=models.CASCADE, primary_key=True, related_name="scoring_settings"
+    )
+    weight_profitability = _weight_field(_("profitability weight"))
+    weight_energy = _weight_field(_("energy weight"))
+    weight_respect = _weight_field(_("respect weight"))
+    weight_trust = _weight_field(_("trust weight"))
+    weight_scope = _weight_field(_("scope weight"))
+    weight_payments = _weight_field(_("payments weight"))
+    half_life_days = models.PositiveSmallIntegerField(
+        _("half-life in days"),
+        default=45,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text=_("An event this many days old counts half as much as one from today."),
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("window in days"),
+        default=180,
+        validators=[MinValueValidator(30), MaxValueValidator(730)],
+        help_text=_("Only events this recent are scored."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scoring settings")
+        verbose_name_plural = _("scoring settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(half_life_days__gte=7, window_days__gte=30),
+                name="scoring_settings_sane_periods",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.workspace)
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {dimension: getattr(self, f"weight_{dimension}") for dimension in Dimension.values}
+
+
+class HealthSnapshotQuerySet(WorkspaceQuerySet):
+    def latest_per_client(self) -> HealthSnapshotQuerySet:
+        return self.order_by("client_id", "-as_of")
+
+
+class HealthSnapshot(models.Model):
+    """A client's health as of one day: one per client per day. Evidence is stored as codes
+    with numbers and rendered in the reader's language, so one snapshot reads in every language.
+    Workspace-relative figures (shares, concentration) are never stored: they are computed when
+    read, so they are never stale."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="health_snapshots")
+    as_of = models.DateField()
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    band = models.CharField(max_length=10, choices=Band.choices)
+    confidence = models.CharField(max_length=6, choices=Confidence.choices)
+    trend_30d = models.SmallIntegerField(null=True, blank=True)
+    # {dimension: {"score": int | None, "contribution": float, "evidence": [[code, {params}]]}}
+    dimensions = models.JSONField(default=dict)
+    # Points the pull toward neutral added or removed, when evidence is thin.
+    evidence_adjustment = models.FloatField(default=0.0)
+    # The client's own aggregates over the window (hours, revenue, counts): the scoring input.
+    metrics = models.JSONField(default=dict)
+    suggestion = models.CharField(max_length=16, choices=Suggestion.choices)
+    # [code, {params}] like the evidence; the report renders it in its language.
+    suggestion_reason = models.JSONField(default=list)
+    formula_version = models.PositiveSmallIntegerField()
+    # The settings it was computed with: weights, half-life, window, target rate.
+    settings = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    objects = HealthSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("health snapshot")
+        verbose_name_plural = _("health snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "as_of"], name="snapshot_one_per_day"),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="snapshot_score_at_most_100"
+            ),
+        ]
+        indexes = [
+            # The dashboard: every client's latest snapshot, and the 90-day sparklines.
+            models.Index(fields=["workspace", "as_of"], name="snapshot_ws_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.as_of}: {self.score}"
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Info")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+
+
+class BoundaryKind(models.TextChoices):
+    """The lines a user can draw. Each workspace has one boundary of each kind; the kind is its
+    stable code (in reports and exports)."""
+
+    RATE_BELOW_TARGET = "rate_below_target", _("Effective rate below target")
+    UNBILLED_SHARE = "unbilled_share", _("Too much unbilled time")
+    LATE_INVOICES = "late_invoices", _("Late invoices")
+    DISRESPECT = "disrespect", _("Disrespect")
+    LOW_FEELING = "low_feeling", _("Draining contact")
+    OUT_OF_HOURS = "out_of_hours", _("Contact out of hours")
+    SCORE_DROP = "score_drop", _("Falling score")
+    NO_CONTACT = "no_contact", _("Silence")
+
+
+class Boundary(models.Model):
+    """One of the user's own lines, e.g. "alert me when a client pays late twice". What
+    `threshold` and `span` (days or entries) mean depends on the kind: assessments.boundaries."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="boundaries")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=BoundaryKind.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    severity = models.CharField(
+        _("severity"), max_length=8, choices=Severity.choices, default=Severity.WARNING
+    )
+    threshold = models.DecimalField(_("threshold"), max_digits=8, decimal_places=2)
+    span = models.PositiveSmallIntegerField(_("over"), null=True, blank=True)
+    muted_clients = models.ManyToManyField(
+        Client, blank=True, related_name="muted_boundaries", verbose_name=_("muted for")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "kind"], name="boundary_one_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=BoundaryKind.values), name="boundary_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=-2), name="boundary_threshold_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class AlertStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    SNOOZED = "snoozed", _("Snoozed")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class AlertQuerySet(WorkspaceQuerySet):
+    def unresolved(self) -> AlertQuerySet:
+        return self.exclude(status=AlertStatus.RESOLVED)
+
+    def showing(self, today) -> AlertQuerySet:
+        """What asks for attention: open or acknowledged, and snoozed ones whose date came."""
+        return self.unresolved().exclude(status=AlertStatus.SNOOZED, snoozed_until__gt=today)
+
+
+class Alert(models.Model):
+    """A boundary crossed by a client. At most one unresolved per client and boundary; it
+    resolves itself when the condition clears."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
+    boundary = models.ForeignKey(Boundary, on_delete=models.CASCADE, related_name="alerts")
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
+    # [code, {params}], rendered in the reader's language by assessments.explain.
+    evidence = models.JSONField(default=list)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    snoozed_until = models.DateField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    # Resolved by a person (handled_by) or by itself when the condition cleared.
+    resolved_automatically = models.BooleanField(default=False)
+    # Resolved by hand while the line was still crossed: no new alert for the same line until
+    # the condition has cleared once (set then).
+    condition_cleared = models.BooleanField(default=False)
+
+    objects = AlertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "boundary"],
+                condition=~models.Q(status="resolved"),
+                name="alert_one_unresolved_per_boundary",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="snoozed") | models.Q(snoozed_until__isnull=False),
+                name="alert_snooze_has_date",
+            ),
+        ]
+        indexes = [
+            # The dashboard's and the client page's list of what needs attention.
+            models.Index(fields=["workspace", "status"], name="alert_ws_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.boundary} · {self.client}"

@@ -1,0 +1,417 @@
+"""The health score, as pure functions: aggregates in, scores and evidence out. No ORM, no I/O.
+
+Each of six dimensions scores 0-100 from recency-weighted aggregates and says why in evidence
+(a code and its numbers; `explain` renders them in the reader's language). The overall score is
+a weighted power mean with a negative exponent, which lets one low dimension pull the whole
+down, and it is capped close to a relational dimension (energy, respect, trust) that collapses.
+With little evidence it is pulled toward neutral, so that a client with two entries is "not
+enough data yet", never "critical".
+
+Change FORMULA_VERSION whenever a change here would move a score: every snapshot records it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .aggregates import ClientMetrics
+
+FORMULA_VERSION = 1
+
+DIMENSIONS = ("profitability", "energy", "respect", "trust", "scope", "payments")
+NEUTRAL = 60
+# Entries plus invoices in the window at which the score stands on its own evidence.
+FULL_EVIDENCE = 24
+MEDIUM_EVIDENCE = 8
+# A relational dimension under COLLAPSE caps the overall score at it plus COLLAPSE_MARGIN: a
+# client who drains, disrespects or distrusts the user is not healthy however well they pay.
+RELATIONAL = ("energy", "respect", "trust")
+COLLAPSE = 30
+COLLAPSE_MARGIN = 15
+# The overall score is the power mean with exponent -POWER: lower values weigh far more than in
+# a plain average (POWER 2: one dimension at 33 among five at 95 gives 64, not 85).
+POWER = 2
+# In the mean, a dimension at 0 counts as this: low enough to drag, not a veto by itself.
+FLOOR = 20.0
+BANDS = ((80, "thriving"), (65, "healthy"), (50, "watch"), (35, "at_risk"))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def to_json(self) -> list:
+        return [self.code, self.params]
+
+    @classmethod
+    def from_json(cls, data) -> Evidence:
+        code, params = data
+        return cls(code, dict(params))
+
+
+@dataclass(frozen=True)
+class Params:
+    weights: Mapping[str, int]
+    target_rate: float | None = None
+    currency: str = "EUR"
+
+
+@dataclass
+class DimensionScore:
+    score: int | None
+    evidence: list[Evidence]
+    # Signed points this dimension moved the overall score away from 100.
+    contribution: float = 0.0
+
+
+@dataclass
+class Health:
+    score: int
+    band: str
+    confidence: str
+    dimensions: dict[str, DimensionScore]
+    evidence_count: int
+    # Points added or removed by pulling a thinly evidenced score toward neutral.
+    evidence_adjustment: float = 0.0
+
+    @property
+    def weakest(self) -> str | None:
+        """The lowest dimension; on a tie, the relational one (it caps the score)."""
+        scored = [
+            (d.score, name not in RELATIONAL, name)
+            for name, d in self.dimensions.items()
+            if d.score is not None
+        ]
+        return min(scored)[2] if scored else None
+
+    @property
+    def enough_data(self) -> bool:
+        return self.confidence != "low"
+
+
+def band_of(score: int) -> str:
+    for floor, band in BANDS:
+        if score >= floor:
+            return band
+    return "critical"
+
+
+def confidence_of(evidence_count: int) -> str:
+    if evidence_count >= FULL_EVIDENCE:
+        return "high"
+    return "medium" if evidence_count >= MEDIUM_EVIDENCE else "low"
+
+
+def _clamp(value: float) -> float:
+    return max(0.0, min(100.0, value))
+
+
+def _interpolate(x: float, points: tuple[tuple[float, float], ...]) -> float:
+    """Piecewise-linear through `points` (sorted by x), flat beyond both ends."""
+    if x <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    return points[-1][1]
+
+
+def _percent(part: float, whole: float) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _unbilled_share(m: ClientMetrics) -> float:
+    return 1 - m.w_billable_minutes / m.w_minutes if m.w_minutes else 0.0
+
+
+# Effective rate as a share of the target -> score.
+RATE_CURVE = ((0.0, 0.0), (0.5, 30.0), (0.8, 60.0), (1.0, 80.0), (1.25, 100.0))
+
+
+def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
+    if m.minutes == 0:
+        if m.invoices:
+            return DimensionScore(None, [Evidence("revenue_without_time", {})])
+        return DimensionScore(None, [])
+    hours = m.minutes / 60
+    unbilled = _unbilled_share(m)
+    evidence = []
+    if params.target_rate:
+        # Recency-weighted: a client who paid once long ago and keeps taking time scores low.
+        rate = m.w_revenue / (m.w_minutes / 60)
+        score = _interpolate(rate / params.target_rate, RATE_CURVE)
+        evidence.append(
+            Evidence(
+                "rate_vs_target",
+                {
+                    "rate": round(rate, 2),
+                    "target": round(params.target_rate, 2),
+                    "percent": _percent(rate, params.target_rate),
+                    "currency": params.currency,
+                },
+            )
+        )
+        evidence.append(
+            Evidence(
+                "rate_overall",
+                {
+                    "rate": round(m.revenue / hours, 2),
+                    "hours": round(hours, 1),
+                    "currency": params.currency,
+                },
+            )
+        )
+    else:  # without a target, what this client pays cannot be judged
+        score = None
+        evidence.append(Evidence("no_target_rate", {}))
+    if unbilled >= 0.2:
+        unbilled_hours = (m.minutes - m.billable_minutes) / 60
+        evidence.append(
+            Evidence(
+                "unbilled_share",
+                {
+                    "percent": _percent(m.minutes - m.billable_minutes, m.minutes),
+                    "hours": round(unbilled_hours, 1),
+                },
+            )
+        )
+    return DimensionScore(None if score is None else round(_clamp(score)), evidence)
+
+
+def energy(m: ClientMetrics) -> DimensionScore:
+    if m.feelings == 0:
+        return DimensionScore(None, [])
+    average = m.w_feeling_sum / m.w_feelings
+    evidence = [
+        Evidence(
+            "feeling_average",
+            {"average": round(m.feeling_sum / m.feelings, 1), "count": m.feelings},
+        )
+    ]
+    if m.feelings_low:
+        evidence.append(Evidence("feelings_low", {"count": m.feelings_low, "total": m.feelings}))
+    return DimensionScore(round(_clamp(50 + 25 * average)), evidence)
+
+
+RESPECT_WEIGHTS = {"disrespect": 2.0, "dispute": 1.5, "complaint": 1.0, "unreasonable_demand": 1.0}
+
+
+def respect(m: ClientMetrics) -> DimensionScore:
+    if m.contacts == 0:
+        return DimensionScore(None, [])
+    weighted = {
+        "disrespect": m.w_flags.get("disrespect", 0.0),
+        "dispute": m.w_kinds.get("dispute", 0.0),
+        "complaint": m.w_kinds.get("complaint", 0.0),
+        "unreasonable_demand": m.w_flags.get("unreasonable_demand", 0.0),
+    }
+    counts = {
+        "disrespect": m.flags.get("disrespect", 0),
+        "dispute": m.kinds.get("dispute", 0),
+        "complaint": m.kinds.get("complaint", 0),
+        "unreasonable_demand": m.flags.get("unreasonable_demand", 0),
+    }
+    bad = sum(RESPECT_WEIGHTS[name] * value for name, value in weighted.items())
+    good = m.w_kinds.get("praise", 0.0) + m.w_flags.get("gratitude", 0.0)
+    contacts = max(m.w_contacts, 1.0)
+    score = 100 * math.exp(-4 * bad / contacts) + min(10.0, 20 * good / contacts)
+    evidence = [
+        Evidence(name, {"count": count, "contacts": m.contacts})
+        for name, count in counts.items()
+        if count
+    ]
+    if not evidence:
+        evidence.append(Evidence("no_respect_issues", {"contacts": m.contacts}))
+    appreciation = m.kinds.get("praise", 0) + m.flags.get("gratitude", 0)
+    if appreciation:
+        evidence.append(Evidence("appreciation", {"count": appreciation}))
+    return DimensionScore(round(_clamp(score)), evidence)
+
+
+def trust(m: ClientMetrics, as_of: dt.date) -> DimensionScore:
+    if m.contacts == 0:
+        return DimensionScore(None, [])
+    distrust = m.w_flags.get("distrust", 0.0)
+    count = m.flags.get("distrust", 0)
+    if not count:
+        return DimensionScore(100, [Evidence("no_distrust", {"contacts": m.contacts})])
+    days_ago = (as_of - m.last_distrust_on).days if m.last_distrust_on else 0
+    evidence = [Evidence("distrust", {"count": count, "days_ago": days_ago})]
+    return DimensionScore(round(_clamp(100 * math.exp(-0.35 * distrust))), evidence)
+
+
+def scope(m: ClientMetrics) -> DimensionScore:
+    if m.entries == 0:
+        return DimensionScore(None, [])
+    requests = (
+        m.w_kinds.get("revision_request", 0.0)
+        + m.w_kinds.get("scope_change", 0.0)
+        + m.w_flags.get("out_of_scope", 0.0)
+        + 0.5 * m.w_kinds.get("support_request", 0.0)
+        + 0.5 * m.w_flags.get("unclear_brief", 0.0)
+        + 0.5 * m.w_flags.get("late_feedback", 0.0)
+    )
+    # Not everybody logs deliverables: a few work sessions stand in for one.
+    delivered = max(
+        1.0, m.w_kinds.get("deliverable", 0.0) + 0.25 * m.w_kinds.get("work_session", 0)
+    )
+    score = 100 * math.exp(-0.5 * requests / delivered)
+    score -= 15 * max(0.0, _unbilled_share(m) - 0.5) / 0.5
+    changes = {
+        "revisions": m.kinds.get("revision_request", 0),
+        "scope_changes": m.kinds.get("scope_change", 0),
+        "out_of_scope": m.flags.get("out_of_scope", 0),
+        "support_requests": m.kinds.get("support_request", 0),
+    }
+    deliverables = m.kinds.get("deliverable", 0)
+    evidence = [
+        Evidence(name, {"count": count, "deliverables": deliverables})
+        for name, count in changes.items()
+        if count
+    ]
+    if not evidence:
+        evidence.append(Evidence("no_scope_creep", {"deliverables": deliverables}))
+    if m.flags.get("unclear_brief", 0):
+        evidence.append(Evidence("unclear_brief", {"count": m.flags["unclear_brief"]}))
+    return DimensionScore(round(_clamp(score)), evidence)
+
+
+def payments(m: ClientMetrics, params: Params) -> DimensionScore:
+    if m.invoices_due == 0:
+        if m.invoices:
+            return DimensionScore(None, [Evidence("nothing_due_yet", {"count": m.invoices})])
+        return DimensionScore(None, [])
+    late_share = m.w_invoices_late / m.w_invoices_due if m.w_invoices_due else 0.0
+    average_late = m.w_days_late / m.w_invoices_late if m.w_invoices_late else 0.0
+    score = 100 - 70 * late_share - min(25.0, 0.8 * average_late)
+    if m.overdue_amount and m.revenue:
+        score -= min(20.0, 40 * m.overdue_amount / m.revenue)
+    if m.invoices_late:
+        evidence = [
+            Evidence(
+                "late_invoices",
+                {
+                    "late": m.invoices_late,
+                    "due": m.invoices_due,
+                    "days": round(m.days_late / m.invoices_late),
+                },
+            )
+        ]
+    else:
+        evidence = [Evidence("paid_on_time", {"count": m.invoices_due})]
+    if m.overdue_amount:
+        evidence.append(
+            Evidence("overdue", {"amount": round(m.overdue_amount, 2), "currency": params.currency})
+        )
+    return DimensionScore(round(_clamp(score)), evidence)
+
+
+def dimension_scores(m: ClientMetrics, params: Params, as_of: dt.date) -> dict:
+    return {
+        "profitability": profitability(m, params),
+        "energy": energy(m),
+        "respect": respect(m),
+        "trust": trust(m, as_of),
+        "scope": scope(m),
+        "payments": payments(m, params),
+    }
+
+
+def combine(dimensions: dict[str, DimensionScore], weights: Mapping[str, int]) -> float:
+    """Weighted power mean (exponent -POWER) of the scored dimensions, capped near a collapsed
+    relational one; records each dimension's contribution (points below 100) on the way."""
+    scored = {
+        name: (max(float(d.score), FLOOR), weights.get(name, 1))
+        for name, d in dimensions.items()
+        if d.score is not None and weights.get(name, 1) > 0
+    }
+    if not scored:
+        return float(NEUTRAL)
+    total_weight = sum(weight for _, weight in scored.values())
+    mean = (sum(weight / score**POWER for score, weight in scored.values()) / total_weight) ** (
+        -1 / POWER
+    )
+    drags = {
+        name: weight * (1 / score**POWER - 1 / 100**POWER)
+        for name, (score, weight) in scored.items()
+    }
+    total_drag = sum(drags.values())
+    for name, drag in drags.items():
+        share = drag / total_drag if total_drag else 0.0
+        dimensions[name].contribution = -(100 - mean) * share
+    relational = [name for name in scored if name in RELATIONAL]
+    if relational:
+        weakest = min(relational, key=lambda name: dimensions[name].score)
+        cap = dimensions[weakest].score + COLLAPSE_MARGIN
+        if dimensions[weakest].score < COLLAPSE and mean > cap:
+            dimensions[weakest].contribution -= mean - cap
+            mean = cap
+    return mean
+
+
+def assess(m: ClientMetrics, params: Params, as_of: dt.date) -> Health:
+    dimensions = dimension_scores(m, params, as_of)
+    combined = combine(dimensions, params.weights)
+    pull = min(1.0, m.evidence_count / FULL_EVIDENCE)
+    final = NEUTRAL + (combined - NEUTRAL) * pull
+    score = round(final)
+    return Health(
+        score=score,
+        band=band_of(score),
+        confidence=confidence_of(m.evidence_count),
+        dimensions=dimensions,
+        evidence_count=m.evidence_count,
+        evidence_adjustment=final - combined,
+    )
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the suggestion weighs beyond the client's own health."""
+
+    revenue_share: float | None = None
+    has_teammates: bool = False
+    trend_30d: int | None = None
+
+
+# Ending a client who pays this share of the revenue or more is not suggested outright.
+DEPENDENCE = 0.35
+# From this share on, a suggestion to end says what it would cost.
+NOTABLE_SHARE = 0.15
+
+
+def suggest(health: Health, context: Context) -> tuple[str, Evidence]:
+    """A data-only suggestion and its reason. The person decides; this is advice."""
+    weakest = health.weakest
+    share = context.revenue_share or 0.0
+    percent = round(100 * share)
+    if not health.enough_data:
+        return "keep", Evidence("too_little_data", {"count": health.evidence_count})
+    declining = context.trend_30d is not None and context.trend_30d <= -10
+    if health.band == "critical" or (health.band == "at_risk" and declining):
+        if share >= DEPENDENCE:
+            return "renegotiate", Evidence(
+                "end_but_dependent", {"weakest": weakest, "percent": percent}
+            )
+        if share >= NOTABLE_SHARE:
+            return "end", Evidence("end_costly", {"weakest": weakest, "percent": percent})
+        return "end", Evidence("end", {"weakest": weakest, "score": health.score})
+    weakest_score = health.dimensions[weakest].score if weakest else 100
+    if health.score >= 65 and weakest_score >= 50:
+        return "keep", Evidence("healthy", {"score": health.score})
+    if weakest in ("profitability", "scope"):
+        return "renegotiate", Evidence("renegotiate", {"weakest": weakest})
+    if weakest == "energy":
+        if context.has_teammates:
+            return "hand_over", Evidence("hand_over", {})
+        return "set_boundaries", Evidence("protect_energy", {})
+    return "set_boundaries", Evidence("set_boundaries", {"weakest": weakest})
+
+
+def trend(score_now: int, score_then: int | None) -> int | None:
+    return None if score_then is None else score_now - score_then

@@ -1,0 +1,25 @@
+"""Background work of assessments (Django's tasks API). Arguments stay JSON-simple."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.tasks import task
+
+from accounts.models import Workspace
+
+from .services import clients_rescore, history_rebuild
+
+
+@task
+def rescore_clients(*, workspace_id: int, client_ids: list[int], since: str | None = None) -> int:
+    """Today's snapshots of the clients, and their history from `since` (an ISO date) when
+    their past changed. Returns how many snapshots were written."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None:  # deleted meanwhile
+        return 0
+    if since is None:
+        return len(clients_rescore(workspace=workspace, client_ids=client_ids))
+    return history_rebuild(
+        workspace=workspace, client_ids=client_ids, since=dt.date.fromisoformat(since)
+    )

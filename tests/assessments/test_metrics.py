@@ -1,0 +1,241 @@
+"""The SQL aggregates against a plain Python computation over the same rows, on whichever
+database the suite runs on (CI runs it on SQLite and on PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db.models import DateField, F, Value
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from assessments.metrics import DaysBetween, Window, client_metrics
+from portfolio.models import Flag, Interaction, InteractionKind, Invoice, flag_field
+from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
+
+LISBON = ZoneInfo("Europe/Lisbon")
+AS_OF = dt.date(2026, 11, 20)
+CONTACT = {k for k in InteractionKind.values if k not in ("work_session", "deliverable")}
+
+
+@pytest.fixture
+def lisbon(workspace):
+    workspace.time_zone = "Europe/Lisbon"
+    workspace.save()
+    return workspace
+
+
+def _weight(age: int, half_life: int) -> float:
+    return math.exp(max(-math.log(2) * age / half_life, -50.0))
+
+
+def python_metrics(workspace, client, window: Window) -> dict:
+    """The definitions, written plainly."""
+    result = {"entries": 0, "contacts": 0, "minutes": 0, "billable_minutes": 0, "feelings": 0,
+              "feeling_sum": 0, "feelings_low": 0, "w_entries": 0.0, "w_contacts": 0.0,
+              "w_minutes": 0.0, "w_billable_minutes": 0.0, "w_feelings": 0.0,
+              "w_feeling_sum": 0.0, "kinds": dict.fromkeys(InteractionKind.values, 0),
+              "w_kinds": dict.fromkeys(InteractionKind.values, 0.0),
+              "flags": dict.fromkeys(Flag.values, 0), "w_flags": dict.fromkeys(Flag.values, 0.0),
+              "invoices": 0, "revenue": 0.0, "invoices_due": 0, "invoices_late": 0,
+              "days_late": 0, "overdue_amount": 0.0, "w_revenue": 0.0, "w_invoices_due": 0.0,
+              "w_invoices_late": 0.0, "w_days_late": 0.0}  # fmt: skip
+    for i in Interaction.objects.filter(client=client, deleted_at__isnull=True):
+        age = (window.as_of - i.occurred_at.astimezone(workspace.tzinfo).date()).days
+        if not 0 <= age < window.days:
+            continue
+        w = _weight(age, window.half_life_days)
+        result["entries"] += 1
+        result["w_entries"] += w
+        if i.kind in CONTACT:
+            result["contacts"] += 1
+            result["w_contacts"] += w
+        result["minutes"] += i.minutes
+        result["w_minutes"] += w * i.minutes
+        if i.billable:
+            result["billable_minutes"] += i.minutes
+            result["w_billable_minutes"] += w * i.minutes
+        if i.feeling is not None:
+            result["feelings"] += 1
+            result["feeling_sum"] += i.feeling
+            result["feelings_low"] += i.feeling < 0
+            result["w_feelings"] += w
+            result["w_feeling_sum"] += w * i.feeling
+        result["kinds"][i.kind] += 1
+        result["w_kinds"][i.kind] += w
+        for flag in Flag.values:
+            if getattr(i, flag_field(flag)):
+                result["flags"][flag] += 1
+                result["w_flags"][flag] += w
+    for inv in Invoice.objects.filter(client=client, void=False):
+        age = (window.as_of - inv.issued_on).days
+        if not 0 <= age < window.days:
+            continue
+        w = _weight(age, window.half_life_days)
+        amount = float(inv.amount)
+        paid_by_then = inv.paid_on is not None and inv.paid_on <= window.as_of
+        settled = paid_by_then and inv.paid_amount >= inv.amount
+        result["invoices"] += 1
+        result["revenue"] += amount
+        result["w_revenue"] += w * amount
+        if inv.due_on is None:
+            continue
+        late_days = None
+        if settled:
+            result["invoices_due"] += 1
+            result["w_invoices_due"] += w
+            if inv.paid_on > inv.due_on:
+                late_days = (inv.paid_on - inv.due_on).days
+        elif inv.due_on < window.as_of:
+            result["invoices_due"] += 1
+            result["w_invoices_due"] += w
+            late_days = (window.as_of - inv.due_on).days
+            paid = float(inv.paid_amount) if paid_by_then else 0.0
+            result["overdue_amount"] += amount - paid
+        if late_days is not None:
+            result["invoices_late"] += 1
+            result["days_late"] += late_days
+            result["w_invoices_late"] += w
+            result["w_days_late"] += w * late_days
+    return result
+
+
+def _history(workspace, seed: int = 7):
+    rng = random.Random(seed)
+    clients = [ClientFactory(workspace=workspace) for _ in range(3)]
+    for client in clients:
+        for _ in range(60):
+            day = AS_OF - dt.timedelta(days=rng.randint(-5, 240))
+            moment = dt.datetime.combine(day, dt.time(rng.randint(0, 23), rng.choice([0, 30])),
+                                         tzinfo=LISBON)  # fmt: skip
+            interaction = InteractionFactory.build(
+                client=client,
+                workspace=workspace,
+                occurred_at=moment,
+                kind=rng.choice(InteractionKind.values),
+                minutes=rng.randint(0, 180),
+                billable=rng.random() < 0.6,
+                feeling=rng.choice([None, -2, -1, 0, 1, 2]),
+            )
+            interaction.set_flags([f for f in Flag.values if rng.random() < 0.15])
+            interaction.save()
+        for n in range(8):
+            issued = AS_OF - dt.timedelta(days=rng.randint(-3, 220))
+            due = issued + dt.timedelta(days=rng.choice([0, 15, 30])) if n % 4 else None
+            paid_on = None
+            if rng.random() < 0.7:
+                paid_on = issued + dt.timedelta(days=rng.randint(0, 70))
+            amount = Decimal(rng.randint(100, 3000)) + Decimal("0.45")
+            partly = paid_on is not None and rng.random() < 0.2
+            InvoiceFactory(
+                client=client,
+                number=f"{client.pk}-{n}",
+                issued_on=issued,
+                due_on=due,
+                amount=amount,
+                paid_on=paid_on,
+                paid_amount=((amount / 2).quantize(Decimal("0.01")) if partly else amount)
+                if paid_on
+                else None,
+                void=rng.random() < 0.1,
+            )
+    return clients
+
+
+@pytest.mark.parametrize("half_life", [45, 10])
+def test_sql_aggregates_equal_a_plain_python_computation(lisbon, half_life):
+    clients = _history(lisbon)
+    window = Window(AS_OF, 180, half_life)
+    found = client_metrics(workspace=lisbon, window=window)
+    assert set(found) == {c.pk for c in clients}
+    for client in clients:
+        expected = python_metrics(lisbon, client, window)
+        actual = found[client.pk]
+        for name, value in expected.items():
+            got = getattr(actual, name)
+            if isinstance(value, dict):
+                for key in value:
+                    assert got[key] == pytest.approx(value[key], rel=1e-9, abs=1e-9), (name, key)
+            else:
+                assert got == pytest.approx(value, rel=1e-9, abs=1e-6), name
+
+
+def test_the_whole_workspace_takes_two_queries_whatever_the_number_of_clients(
+    lisbon, django_assert_num_queries
+):
+    _history(lisbon)
+    with django_assert_num_queries(2):
+        client_metrics(workspace=lisbon, window=Window(AS_OF))
+
+
+def test_window_edges_are_whole_days_in_the_workspace_time_zone(lisbon):
+    client = ClientFactory(workspace=lisbon)
+    window = Window(AS_OF, 180, 45)
+    at = lambda day, hour, minute: dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LISBON)  # noqa: E731
+    InteractionFactory(client=client, occurred_at=at(AS_OF, 23, 50), minutes=1)  # in, age 0
+    InteractionFactory(client=client, occurred_at=at(AS_OF + dt.timedelta(days=1), 0, 10),
+                       minutes=10)  # after D  # fmt: skip
+    InteractionFactory(client=client, occurred_at=at(window.first_day, 0, 5), minutes=100)  # in
+    InteractionFactory(client=client, occurred_at=at(window.first_day - dt.timedelta(days=1),
+                                                     23, 55), minutes=1000)  # fmt: skip
+    metrics = client_metrics(workspace=lisbon, window=window)[client.pk]
+    assert metrics.minutes == 101
+    # The entry of D itself weighs 1; the one on the first day weighs 0.5 ** (179 / 45).
+    assert metrics.w_minutes == pytest.approx(1 + 100 * 0.5 ** (179 / 45))
+
+
+def test_very_old_events_weigh_nothing_and_never_underflow(lisbon):
+    client = ClientFactory(workspace=lisbon)
+    InteractionFactory(client=client, occurred_at=timezone.make_aware(dt.datetime(2024, 12, 1)),
+                       minutes=60)  # fmt: skip
+    metrics = client_metrics(workspace=lisbon, window=Window(AS_OF, 730, 7))[client.pk]
+    assert metrics.minutes == 60
+    assert metrics.w_minutes == pytest.approx(60 * math.exp(-50))
+
+
+def test_other_workspaces_deleted_entries_and_void_invoices_are_not_counted(
+    lisbon, other_workspace
+):
+    mine = ClientFactory(workspace=lisbon)
+    theirs = ClientFactory(workspace=other_workspace)
+    day = timezone.make_aware(dt.datetime(2026, 11, 1, 12))
+    InteractionFactory(client=mine, occurred_at=day, minutes=30)
+    InteractionFactory(client=mine, occurred_at=day, minutes=45, deleted_at=day)
+    InteractionFactory(client=theirs, occurred_at=day, minutes=99)
+    InvoiceFactory(client=mine, issued_on=dt.date(2026, 11, 1), amount=Decimal("100"))
+    InvoiceFactory(client=mine, issued_on=dt.date(2026, 11, 1), amount=Decimal("900"), void=True)
+    InvoiceFactory(client=theirs, issued_on=dt.date(2026, 11, 1))
+    found = client_metrics(workspace=lisbon, window=Window(AS_OF))
+    assert list(found) == [mine.pk]
+    assert (found[mine.pk].minutes, found[mine.pk].revenue) == (30, 100.0)
+
+
+def test_days_between_counts_whole_days_across_months_years_and_clock_changes(lisbon):
+    client = ClientFactory(workspace=lisbon)
+    # Lisbon's clocks went back on 25 October 2026; 23:30 there is already the next day in UTC.
+    InteractionFactory(client=client, occurred_at=dt.datetime(2025, 10, 24, 23, 30, tzinfo=LISBON))
+    row = (
+        Interaction.objects.filter(client=client)
+        .annotate(
+            age=DaysBetween(
+                TruncDate("occurred_at", tzinfo=LISBON), Value(AS_OF, output_field=DateField())
+            )
+        )
+        .get()
+    )
+    assert row.age == (AS_OF - dt.date(2025, 10, 24)).days == 392
+    invoice = InvoiceFactory(client=client, issued_on=dt.date(2026, 2, 27),
+                             due_on=dt.date(2026, 3, 2))  # fmt: skip
+    days = Invoice.objects.filter(pk=invoice.pk).annotate(
+        days=DaysBetween(F("issued_on"), F("due_on"))
+    )
+    assert days.get().days == 3
+    backwards = Invoice.objects.filter(pk=invoice.pk).annotate(
+        days=DaysBetween(F("due_on"), F("issued_on"))
+    )
+    assert backwards.get().days == -3
