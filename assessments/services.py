@@ -123,3 +123,27 @@ def history_rebuild(*, workspace: Workspace, client_ids=None, since: dt.date | N
             )
         day += dt.timedelta(days=1)
     return written + len(clients_rescore(workspace=workspace, client_ids=client_ids))
+
+
+@transaction.atomic
+def scoring_settings_update(
+    *, workspace: Workspace, settings: ScoringSettings, target_hourly_rate
+) -> ScoringSettings:
+    """Save the weights and periods and the target rate. The caller has every client rescored;
+    the change then shows as a marker on the trend charts."""
+    settings.workspace = workspace
+    settings.full_clean()
+    settings.save()
+    Workspace.objects.filter(pk=workspace.pk).update(target_hourly_rate=target_hourly_rate)
+    workspace.target_hourly_rate = target_hourly_rate
+    return settings
+
+
+@transaction.atomic
+def boundary_update(*, boundary, data: dict, muted_clients) -> None:
+    """Change a line; the caller brings the alerts in step (a rescore)."""
+    for name, value in data.items():
+        setattr(boundary, name, value)
+    boundary.full_clean()
+    boundary.save()
+    boundary.muted_clients.set(muted_clients)

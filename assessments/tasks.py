@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.tasks import task
 
 from accounts.models import Workspace
@@ -22,4 +23,13 @@ def rescore_clients(*, workspace_id: int, client_ids: list[int], since: str | No
         return len(clients_rescore(workspace=workspace, client_ids=client_ids))
     return history_rebuild(
         workspace=workspace, client_ids=client_ids, since=dt.date.fromisoformat(since)
+    )
+
+
+def rescore_workspace_later(workspace: Workspace) -> None:
+    """Once the current transaction commits, rescore every client of the workspace (after its
+    settings or lines changed)."""
+    ids = list(workspace.clients.filter(deleted_at__isnull=True).values_list("pk", flat=True))
+    transaction.on_commit(
+        lambda: rescore_clients.enqueue(workspace_id=workspace.pk, client_ids=ids)
     )

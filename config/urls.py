@@ -2,11 +2,12 @@ from django.urls import include, path
 
 from accounts import views
 from accounts.urls import account_patterns, workspace_patterns
-from portfolio.views.home import workspace_home
+from assessments.views.dashboard import dashboard
 
-# A workspace's home page shows its portfolio, so it comes from the portfolio app; the URL name
-# stays "workspace:home" beside the accounts app's workspace pages.
-workspace_urls = [path("", workspace_home, name="home"), *workspace_patterns]
+# A workspace's home page is the portfolio's dashboard, so it comes from the assessments app
+# (which reads the portfolio); the URL name stays "workspace:home" beside the accounts app's
+# workspace pages.
+workspace_urls = [path("", dashboard, name="home"), *workspace_patterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("workspaces/new/", views.workspace_create, name="workspace_create"),
     path("w/<slug:ws>/", include((workspace_urls, "workspace"))),
     path("w/<slug:ws>/", include("portfolio.urls")),
+    path("w/<slug:ws>/", include("assessments.urls")),
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 
 from accounts.models import User, Workspace
@@ -253,17 +253,6 @@ def interaction_defaults(*, workspace: Workspace, author: User) -> dict:
         .first()
     )
     return last or {"kind": "message", "minutes": 15}
-
-
-def client_counts(*, workspace: Workspace) -> list[tuple[str, str, int]]:
-    """(status, label, number of clients) for each status that has clients, in status order."""
-    rows = Client.objects.for_workspace(workspace).alive().values("status").annotate(n=Count("id"))
-    counts = {row["status"]: row["n"] for row in rows}
-    return [
-        (status, label, counts[status])
-        for status, label in ClientStatus.choices
-        if status in counts
-    ]
 
 
 def recent_interactions(*, workspace: Workspace, limit: int = 10) -> list[TimelineItem]:

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Workspace
+from assessments.models import Alert, Boundary, ScoringSettings
 from portfolio.models import (
     Client,
     ImportBatch,
@@ -81,6 +82,14 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "portfolio:import_status": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
+    "assessments:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "assessments:alert_action": WorkspaceURL(
+        lambda o: {"code": o.alert.code, "action": "resolve"}, 405
+    ),
+    "assessments:scoring_settings": WorkspaceURL(no_kwargs, 403),
+    "assessments:scoring_settings_preview": WorkspaceURL(no_kwargs, 403),
+    "assessments:boundaries": WorkspaceURL(no_kwargs, 403),
+    "assessments:boundary_edit": WorkspaceURL(lambda o: {"code": o.boundary.code}, 403),
 }
 
 # Pages outside any workspace, and why they hold no workspace data.
@@ -116,6 +125,19 @@ POST_DATA = {
     "amount": "100",
     "paid_on": "2026-01-02",
     "void": "yes",
+    "until": "2099-01-01",
+    "enabled": "on",
+    "threshold": "3",
+    "span": "10",
+    "severity": "info",
+    "weight_trust": "5",
+    "weight_energy": "1",
+    "weight_profitability": "1",
+    "weight_respect": "1",
+    "weight_scope": "1",
+    "weight_payments": "1",
+    "half_life_days": "30",
+    "window_days": "90",
 }
 
 
@@ -181,7 +203,13 @@ def objects_of_a(workspace, owner, viewer):
         workspace=workspace, source="toggl", created_by=owner, status="done"
     )
     ImportChange.objects.create(batch=batch, target="client", object_id=client.pk, action="created")
+    boundary = Boundary.objects.get(workspace=workspace, kind="disrespect")
+    alert = Alert.objects.create(
+        workspace=workspace, client=client, boundary=boundary, severity="critical"
+    )
     return SimpleNamespace(
+        boundary=boundary,
+        alert=alert,
         upload=upload,
         batch=batch,
         workspace=workspace,
@@ -208,6 +236,12 @@ def snapshot():
         sorted(Invoice.objects.values_list("code", "number", "paid_on", "void", "version")),
         sorted(ImportBatch.objects.values_list("code", "status")),
         ImportUpload.objects.count(),
+        sorted(Boundary.objects.values_list("code", "enabled", "threshold", "span", "severity")),
+        sorted(Boundary.muted_clients.through.objects.values_list("boundary_id", "client_id")),
+        sorted(Alert.objects.values_list("code", "status", "snoozed_until")),
+        sorted(
+            ScoringSettings.objects.values_list("workspace_id", "weight_trust", "half_life_days")
+        ),
     )
 
 

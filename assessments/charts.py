@@ -1,0 +1,120 @@
+"""Geometry for the server-rendered SVG charts: numbers in, coordinates out. The templates draw
+them and give each chart its text alternative."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+# The portfolio map's lines: healthy from this score up; "much of your revenue" from this share.
+MAP_HEALTHY = 65
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 600, 360, 36
+
+
+def sparkline(scores: list[int], width: int = 96, height: int = 24) -> str:
+    """`points` of an SVG polyline through the scores (0 at the bottom, 100 at the top)."""
+    if len(scores) < 2:
+        return ""
+    step = width / (len(scores) - 1)
+    return " ".join(
+        f"{index * step:.1f},{height - score * height / 100:.1f}"
+        for index, score in enumerate(scores)
+    )
+
+
+@dataclass
+class TrendChart:
+    points: str
+    markers: list[dict]  # {"x", "as_of", "reason"}: the formula or the settings changed
+    first: object  # date
+    last: object
+    width: int
+    height: int
+    bands: list[dict]  # horizontal band floors: {"y", "score"}
+
+
+def trend_chart(snapshots, width: int = 600, height: int = 160) -> TrendChart | None:
+    """A score history with a marker wherever the formula version or the settings changed."""
+    if len(snapshots) < 2:
+        return None
+    first, last = snapshots[0].as_of, snapshots[-1].as_of
+    span = max((last - first).days, 1)
+
+    def x(day) -> float:
+        return (day - first).days * width / span
+
+    def y(score) -> float:
+        return height - score * height / 100
+
+    points = " ".join(f"{x(s.as_of):.1f},{y(s.score):.1f}" for s in snapshots)
+    markers = []
+    for before, after in itertools.pairwise(snapshots):
+        if before.formula_version != after.formula_version:
+            markers.append(
+                {"x": round(x(after.as_of), 1), "as_of": after.as_of, "reason": "formula"}
+            )
+        elif before.settings != after.settings:
+            markers.append(
+                {"x": round(x(after.as_of), 1), "as_of": after.as_of, "reason": "settings"}
+            )
+    bands = [{"y": round(y(score), 1), "score": score} for score in (80, 65, 50, 35)]
+    return TrendChart(points, markers, first, last, width, height, bands)
+
+
+@dataclass
+class Bubble:
+    row: object  # PortfolioRow
+    cx: float
+    cy: float
+    r: float
+    quadrant: str
+
+
+def quadrant(score: int, revenue_share: float, split: float) -> str:
+    if score >= MAP_HEALTHY:
+        return "keep_and_grow" if revenue_share >= split else "renegotiate"
+    return "protect_your_energy" if revenue_share >= split else "consider_ending"
+
+
+def portfolio_map(rows) -> tuple[list[Bubble], dict]:
+    """Active, scored clients placed by share of revenue (x) against health (y), bubble area
+    by hours. The vertical line is an equal share (1 / number of clients)."""
+    placed = [r for r in rows if r.snapshot and r.client.status == "active"]
+    if not placed:
+        return [], {}
+    largest_share = max((r.revenue_share or 0) for r in placed) or 1.0
+    x_max = min(1.0, largest_share * 1.1)
+    split = 1 / len(placed)
+    most_hours = max(r.hours for r in placed) or 1.0
+    inner_w, inner_h = MAP_WIDTH - 2 * MAP_PAD, MAP_HEIGHT - 2 * MAP_PAD
+
+    def x(share: float) -> float:
+        return MAP_PAD + inner_w * min(share / x_max, 1.0)
+
+    def y(score: float) -> float:
+        return MAP_PAD + inner_h * (1 - score / 100)
+
+    bubbles = [
+        Bubble(
+            row=r,
+            cx=round(x(r.revenue_share or 0.0), 1),
+            cy=round(y(r.snapshot.score), 1),
+            r=round(4 + 14 * math.sqrt(r.hours / most_hours), 1),
+            quadrant=quadrant(r.snapshot.score, r.revenue_share or 0.0, split),
+        )
+        for r in placed
+    ]
+    bubbles.sort(key=lambda b: -b.r)  # small bubbles drawn last, on top
+    frame = {
+        "width": MAP_WIDTH,
+        "height": MAP_HEIGHT,
+        "pad": MAP_PAD,
+        "right": MAP_WIDTH - MAP_PAD,
+        "bottom": MAP_HEIGHT - MAP_PAD,
+        "split_x": round(x(split), 1),
+        "healthy_y": round(y(MAP_HEALTHY), 1),
+        "x_max_percent": round(100 * x_max),
+        "split_percent": round(100 * split),
+    }
+    return bubbles, frame

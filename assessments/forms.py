@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Workspace
+from portfolio.models import Client
+
+from .boundaries import SPAN_IN_DAYS, SPAN_IN_ENTRIES
+from .models import Boundary, BoundaryKind, ScoringSettings
+
+WEIGHT_FIELDS = [
+    f"weight_{name}"
+    for name in ("profitability", "energy", "respect", "trust", "scope", "payments")
+]
+
+
+class ScoringSettingsForm(forms.ModelForm):
+    """The weights and periods, plus the workspace's target rate (profitability reads it)."""
+
+    target_hourly_rate = forms.DecimalField(
+        label=_("Target hourly rate"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("What an hour of your work should earn. Leave empty to not judge rates."),
+    )
+
+    class Meta:
+        model = ScoringSettings
+        fields = [*WEIGHT_FIELDS, "half_life_days", "window_days"]
+        widgets = {name: forms.NumberInput(attrs={"min": 0, "max": 5}) for name in WEIGHT_FIELDS}
+
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+        self.fields["target_hourly_rate"].initial = workspace.target_hourly_rate
+        for name in WEIGHT_FIELDS:
+            self.fields[name].help_text = ""
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) == 0 for name in WEIGHT_FIELDS):
+            raise forms.ValidationError(_("Give at least one dimension a weight above zero."))
+        if (
+            data.get("half_life_days")
+            and data.get("window_days")
+            and data["half_life_days"] > data["window_days"]
+        ):
+            self.add_error("half_life_days", _("The half-life cannot be longer than the window."))
+        return data
+
+
+SPAN_LABELS = {
+    **{kind: _("Over the last … days") for kind in SPAN_IN_DAYS},
+    **{kind: _("Over the last … entries") for kind in SPAN_IN_ENTRIES},
+}
+THRESHOLD_LABELS = {
+    BoundaryKind.RATE_BELOW_TARGET: _("Alert under this % of the target rate"),
+    BoundaryKind.UNBILLED_SHARE: _("Alert above this % of unbilled time"),
+    BoundaryKind.LATE_INVOICES: _("Alert at this many late invoices"),
+    BoundaryKind.DISRESPECT: _("Alert at this many disrespect flags"),
+    BoundaryKind.LOW_FEELING: _("Alert when the average feeling is under (−2 … +2)"),
+    BoundaryKind.OUT_OF_HOURS: _("Alert above this many contacts out of hours"),
+    BoundaryKind.SCORE_DROP: _("Alert when the score falls by this many points in 30 days"),
+    BoundaryKind.NO_CONTACT: _("Alert after this many days without contact"),
+}
+THRESHOLD_LIMITS = {
+    BoundaryKind.RATE_BELOW_TARGET: (1, 100),
+    BoundaryKind.UNBILLED_SHARE: (1, 99),
+    BoundaryKind.LATE_INVOICES: (1, 50),
+    BoundaryKind.DISRESPECT: (1, 50),
+    BoundaryKind.LOW_FEELING: (-2, 2),
+    BoundaryKind.OUT_OF_HOURS: (0, 200),
+    BoundaryKind.SCORE_DROP: (1, 100),
+    BoundaryKind.NO_CONTACT: (1, 365),
+}
+
+
+class BoundaryForm(forms.ModelForm):
+    class Meta:
+        model = Boundary
+        fields = ["enabled", "threshold", "span", "severity", "muted_clients"]
+        widgets = {"muted_clients": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.kind
+        self.fields["threshold"].label = THRESHOLD_LABELS[kind]
+        low, high = THRESHOLD_LIMITS[kind]
+        self.fields["threshold"].widget.attrs.update(min=low, max=high, step="any")
+        if kind in SPAN_LABELS:
+            self.fields["span"].label = SPAN_LABELS[kind]
+            self.fields["span"].required = True
+            self.fields["span"].widget.attrs.update(min=1, max=365)
+        else:
+            del self.fields["span"]
+        self.fields["muted_clients"].queryset = (
+            Client.objects.for_workspace(self.instance.workspace).alive().order_by("name")
+        )
+        self.fields["muted_clients"].label = _("Never alert for these clients")
+        self.fields["muted_clients"].help_text = _(
+            "For example a client on contractual 45-day payment terms."
+        )
+
+    def clean_threshold(self):
+        value = self.cleaned_data["threshold"]
+        low, high = THRESHOLD_LIMITS[self.instance.kind]
+        if not low <= value <= high:
+            raise forms.ValidationError(
+                _("Choose a value from %(low)s to %(high)s."), params={"low": low, "high": high}
+            )
+        return value
+
+    def clean_span(self):
+        value = self.cleaned_data.get("span")
+        if value is not None and not 1 <= value <= 365:
+            raise forms.ValidationError(_("Choose a value from 1 to 365."))
+        return value

@@ -1,0 +1,132 @@
+"""Reads of assessments for the pages: latest snapshots, shares computed when read, histories,
+alerts. Shares and concentration are never stored per client, so they are never stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from accounts.models import Workspace
+from portfolio.models import Client, ClientStatus
+
+from .models import Alert, Band, HealthSnapshot
+from .services import workspace_today
+
+SPARKLINE_DAYS = 90
+AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
+
+
+@dataclass
+class PortfolioRow:
+    client: Client
+    snapshot: HealthSnapshot | None
+    revenue_share: float | None = None
+    hours_share: float | None = None
+
+    @property
+    def score(self) -> int | None:
+        return self.snapshot.score if self.snapshot else None
+
+    @property
+    def hours(self) -> float:
+        return self.snapshot.metrics.get("minutes", 0) / 60 if self.snapshot else 0.0
+
+    @property
+    def revenue(self) -> float:
+        return self.snapshot.metrics.get("revenue", 0.0) if self.snapshot else 0.0
+
+
+def latest_snapshots(*, workspace: Workspace, client_ids=None) -> dict[int, HealthSnapshot]:
+    """Each client's newest snapshot, in one query."""
+    newest = (
+        HealthSnapshot.objects.filter(client=OuterRef("client")).order_by("-as_of").values("as_of")
+    )
+    snapshots = HealthSnapshot.objects.filter(workspace=workspace, as_of=Subquery(newest[:1]))
+    if client_ids is not None:
+        snapshots = snapshots.filter(client_id__in=list(client_ids))
+    return {snapshot.client_id: snapshot for snapshot in snapshots}
+
+
+def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
+    """The clients that make the portfolio (not ended, not in the trash) with their latest
+    health and their shares of the portfolio's revenue and hours; two queries."""
+    clients = list(
+        Client.objects.for_workspace(workspace)
+        .alive()
+        .exclude(status=ClientStatus.ENDED)
+        .select_related("owner")
+        .order_by("name")
+    )
+    snapshots = latest_snapshots(workspace=workspace)
+    rows = [PortfolioRow(client, snapshots.get(client.pk)) for client in clients]
+    total_revenue = sum(row.revenue for row in rows)
+    total_hours = sum(row.hours for row in rows)
+    for row in rows:
+        row.revenue_share = row.revenue / total_revenue if total_revenue else None
+        row.hours_share = row.hours / total_hours if total_hours else None
+    return rows
+
+
+@dataclass
+class Overview:
+    band_counts: list[tuple[str, str, int]]  # (band, label, count), every band
+    unscored: int
+    at_risk_hours_share: float | None
+    largest: PortfolioRow | None  # the client with the largest share of revenue
+
+    @property
+    def concentration(self) -> float | None:
+        return self.largest.revenue_share if self.largest else None
+
+
+def overview(rows: list[PortfolioRow]) -> Overview:
+    counts = dict.fromkeys(Band.values, 0)
+    for row in rows:
+        if row.snapshot:
+            counts[row.snapshot.band] += 1
+    total_hours = sum(row.hours for row in rows)
+    risky_hours = sum(
+        row.hours for row in rows if row.snapshot and row.snapshot.band in AT_RISK_BANDS
+    )
+    paying = [row for row in rows if row.revenue_share]
+    return Overview(
+        band_counts=[(band.value, band.label, counts[band.value]) for band in Band],
+        unscored=sum(1 for row in rows if row.snapshot is None),
+        at_risk_hours_share=risky_hours / total_hours if total_hours else None,
+        largest=max(paying, key=lambda row: row.revenue_share) if paying else None,
+    )
+
+
+def score_histories(
+    *, workspace: Workspace, client_ids, days: int = SPARKLINE_DAYS
+) -> dict[int, list[HealthSnapshot]]:
+    """Snapshots of the last `days` days per client, oldest first; one query."""
+    since = workspace_today(workspace) - dt.timedelta(days=days)
+    rows = (
+        HealthSnapshot.objects.filter(
+            workspace=workspace, client_id__in=list(client_ids), as_of__gte=since
+        )
+        .order_by("client_id", "as_of")
+        .only("client_id", "as_of", "score", "formula_version", "settings")
+    )
+    histories = defaultdict(list)
+    for snapshot in rows:
+        histories[snapshot.client_id].append(snapshot)
+    return histories
+
+
+def alerts_showing(*, workspace: Workspace, client: Client | None = None):
+    """Alerts that ask for attention now, most severe and newest first."""
+    alerts = (
+        Alert.objects.for_workspace(workspace)
+        .showing(workspace_today(workspace))
+        .filter(client__deleted_at__isnull=True)
+        .select_related("client", "boundary")
+    )
+    if client is not None:
+        alerts = alerts.filter(client=client)
+    severity_order = {"critical": 0, "warning": 1, "info": 2}
+    return sorted(alerts, key=lambda a: (severity_order[a.severity], -a.opened_at.timestamp()))

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import health, settings
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("clients/<uuid:code>/health/", health.client_health, name="client_health"),
+    path("alerts/<uuid:code>/<slug:action>/", health.alert_action, name="alert_action"),
+    path("health/settings/", settings.scoring_settings_edit, name="scoring_settings"),
+    path(
+        "health/settings/preview/",
+        settings.scoring_settings_preview,
+        name="scoring_settings_preview",
+    ),
+    path("boundaries/", settings.boundary_list, name="boundaries"),
+    path("boundaries/<uuid:code>/", settings.boundary_edit, name="boundary_edit"),
+]
