@@ -66,7 +66,8 @@ def _recent_counts(workspace, end, lines: list[Line], client_ids) -> dict[int, d
     spans = {line.kind: line.span for line in lines if line.kind in boundaries.SPAN_IN_DAYS}
     if not spans:
         return {}
-    longest = max(span or 30 for span in spans.values())
+    spans = {kind: span or boundaries.DEFAULT_SPAN_DAYS for kind, span in spans.items()}
+    longest = max(spans.values())
     rows = (
         Interaction.objects.filter(
             workspace=workspace,
@@ -81,8 +82,7 @@ def _recent_counts(workspace, end, lines: list[Line], client_ids) -> dict[int, d
             **{
                 f"n_{kind}": Count(
                     "pk",
-                    filter=conditions[kind]
-                    & Q(occurred_at__gte=end - dt.timedelta(days=span or 30)),
+                    filter=conditions[kind] & Q(occurred_at__gte=end - dt.timedelta(days=span)),
                 )
                 for kind, span in spans.items()
             }

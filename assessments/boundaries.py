@@ -35,6 +35,8 @@ DEFAULTS: dict[str, tuple[Decimal, int | None, str]] = {
 # Kinds whose span counts days, and the one whose span counts entries.
 SPAN_IN_DAYS = frozenset({"disrespect", "out_of_hours"})
 SPAN_IN_ENTRIES = frozenset({"low_feeling"})
+# A day-spanned line saved without its span counts this many days.
+DEFAULT_SPAN_DAYS = 30
 # Fewer hours than this in the window say too little about a rate or an unbilled share.
 MIN_HOURS = 5
 
@@ -126,7 +128,7 @@ def _disrespect(line, facts, as_of, target_rate, currency):
     count = facts.recent.get("disrespect", 0)
     if count < max(line.threshold, 1):
         return None
-    return Evidence("alert_disrespect", {"count": count, "days": line.span})
+    return Evidence("alert_disrespect", {"count": count, "days": line.span or DEFAULT_SPAN_DAYS})
 
 
 def _feeling(line, facts, as_of, target_rate, currency):
@@ -143,7 +145,8 @@ def _out_of_hours(line, facts, as_of, target_rate, currency):
     count = facts.recent.get("out_of_hours", 0)
     if count <= line.threshold:
         return None
-    return Evidence("alert_out_of_hours", {"count": count, "days": line.span})
+    days = line.span or DEFAULT_SPAN_DAYS
+    return Evidence("alert_out_of_hours", {"count": count, "days": days})
 
 
 def _score_drop(line, facts, as_of, target_rate, currency):

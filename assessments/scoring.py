@@ -78,14 +78,16 @@ class Health:
     evidence_count: int
     # Points added or removed by pulling a thinly evidenced score toward neutral.
     evidence_adjustment: float = 0.0
+    weights: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def weakest(self) -> str | None:
-        """The lowest dimension; on a tie, the relational one (it caps the score)."""
+        """The lowest dimension that counts (weight above 0); on a tie, the relational one (it
+        caps the score)."""
         scored = [
             (d.score, name not in RELATIONAL, name)
             for name, d in self.dimensions.items()
-            if d.score is not None
+            if d.score is not None and self.weights.get(name, 1) > 0
         ]
         return min(scored)[2] if scored else None
 
@@ -169,7 +171,7 @@ def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
     else:  # without a target, what this client pays cannot be judged
         score = None
         evidence.append(Evidence("no_target_rate", {}))
-    if unbilled >= 0.2:
+    if round(unbilled, 9) >= 0.2:
         unbilled_hours = (m.minutes - m.billable_minutes) / 60
         evidence.append(
             Evidence(
@@ -360,13 +362,19 @@ def assess(m: ClientMetrics, params: Params, as_of: dt.date) -> Health:
     pull = min(1.0, m.evidence_count / FULL_EVIDENCE)
     final = NEUTRAL + (combined - NEUTRAL) * pull
     score = round(final)
+    scored = any(
+        d.score is not None and params.weights.get(n, 1) > 0 for n, d in dimensions.items()
+    )
+    # Nothing scored: the whole distance from 100 is the want of evidence.
+    starting_point = combined if scored else 100.0
     return Health(
         score=score,
         band=band_of(score),
         confidence=confidence_of(m.evidence_count),
         dimensions=dimensions,
         evidence_count=m.evidence_count,
-        evidence_adjustment=final - combined,
+        evidence_adjustment=final - starting_point,
+        weights=dict(params.weights),
     )
 
 
@@ -390,7 +398,7 @@ def suggest(health: Health, context: Context) -> tuple[str, Evidence]:
     weakest = health.weakest
     share = context.revenue_share or 0.0
     percent = round(100 * share)
-    if not health.enough_data:
+    if not health.enough_data or weakest is None:
         return "keep", Evidence("too_little_data", {"count": health.evidence_count})
     declining = context.trend_30d is not None and context.trend_30d <= -10
     if health.band == "critical" or (health.band == "at_risk" and declining):

@@ -334,13 +334,6 @@ def test_every_crossing_reads_as_a_sentence(kind, language):
         assert explain.sentence(result.evidence.to_json()) == text  # as an Alert stores it
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: Boundary.span may be empty (null=True, blank=True) and alerts then counts the "
-    "last 30 days (`span or 30`), but the crossing's evidence carries days=None, so "
-    "explain.sentence raises TypeError rendering the alert.",
-)
 @pytest.mark.parametrize("kind", sorted(SPAN_IN_DAYS))
 def test_a_day_spanned_line_without_a_span_still_reads_as_a_sentence(kind):
     result = cross(line(kind, span=None), facts(**CROSSING_FACTS[kind]))

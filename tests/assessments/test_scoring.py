@@ -455,12 +455,6 @@ def test_a_collapsed_dimension_carries_the_whole_cap_in_its_contribution():
     assert abs(result.dimensions["respect"].contribution) > 5 * abs(others)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with no scored dimension `combine` returns NEUTRAL without recording where "
-    "the 40 points below 100 went, so 100 + contributions + evidence_adjustment = 100 while "
-    "the score is 60 (every new prospect's breakdown fails to add up).",
-)
 def test_the_breakdown_adds_up_for_a_client_with_no_evidence():
     result = assess(metrics(), PARAMS, AS_OF)
 
@@ -953,12 +947,6 @@ def test_a_thoroughly_bad_client_with_plenty_of_evidence_is_suggested_to_end():
     assert reason.params["weakest"] == result.weakest
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: `suggest` names the weakest dimension among all scored ones, ignoring the "
-    "weights: a dimension weighted 0 (taken out of the score) still turns a thriving client "
-    "(score 100) into 'renegotiate: Profitability is what holds this client back'.",
-)
 def test_a_dimension_weighted_zero_is_never_what_holds_a_client_back():
     underpaid = good_client(revenue=3000.0)  # 30 an hour: profitability far below the rest
     profitability_ignored = Params(weights={**EQUAL, "profitability": 0}, target_rate=TARGET)
@@ -970,12 +958,6 @@ def test_a_dimension_weighted_zero_is_never_what_holds_a_client_back():
     assert suggest(result, Context()) == ("keep", Evidence("healthy", {"score": result.score}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with enough evidence but no scored dimension (e.g. 8+ invoices, none due, no "
-    "time logged) `weakest` is None and `suggest` falls through to set_boundaries with "
-    "weakest=None, which reads ' is what holds this client back: …' with no dimension.",
-)
 def test_a_client_with_evidence_but_no_scored_dimension_is_not_told_to_set_boundaries():
     invoices_only = metrics(invoices=MEDIUM_EVIDENCE, revenue=4000.0)
 
