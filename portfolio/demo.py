@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,25 +18,46 @@ from accounts.models import User, Workspace
 
 from .models import Client, Interaction, InteractionKind, Invoice, flag_field
 from .rules import is_out_of_hours
-from .signals import announce_clients_changed
+from .signals import ALL_HISTORY, announce_clients_changed
 
 K = InteractionKind
 DAYS = 182
 
+# How long each kind of entry usually takes, in minutes (before a pattern's scale).
+MINUTES = {
+    K.MEETING: (30, 90), K.CALL: (15, 45), K.MESSAGE: (10, 40), K.WORK_SESSION: (90, 180),
+    K.DELIVERABLE: (30, 90), K.REVISION_REQUEST: (15, 60), K.SCOPE_CHANGE: (15, 60),
+    K.SUPPORT_REQUEST: (10, 60), K.COMPLAINT: (10, 40), K.PRAISE: (5, 15), K.DISPUTE: (20, 60),
+    K.PAYMENT_CHASE: (5, 15), K.OTHER: (10, 30),
+}  # fmt: skip
+
+# How likely a freelancer in good standing is to bill an entry of each kind: their own work
+# almost always, meetings often, calls sometimes, messages and complaints never.
+BILLABLE = {
+    K.WORK_SESSION: 0.95, K.DELIVERABLE: 0.95, K.MEETING: 0.5, K.CALL: 0.2,
+    K.REVISION_REQUEST: 0.5, K.SCOPE_CHANGE: 0.4, K.SUPPORT_REQUEST: 0.6,
+}  # fmt: skip
+
 
 @dataclass
 class Pattern:
-    """How a relationship behaves, as frequencies and tendencies the generator samples from."""
+    """How a relationship behaves, as frequencies and tendencies the generator samples from.
+
+    A relationship can change: over the last `change_days` of its activity the feeling moves
+    from its early to its late mean, and the kinds and flags blend into `late_kinds` and
+    `late_flags` (when given). Without `change_days` the change spans the whole history."""
 
     kinds: dict[str, int]  # kind -> weight
     per_week: float  # interactions per week
-    feeling: tuple[float, float]  # mean feeling early (6 months ago) and late (now)
+    feeling: tuple[float, float]  # mean feeling early (before the change) and late (now)
     flags: dict[str, float] = field(default_factory=dict)  # flag -> probability per entry
-    billable_share: float = 0.7
-    minutes: tuple[int, int] = (15, 120)
+    late_kinds: dict[str, int] | None = None
+    late_flags: dict[str, float] | None = None
+    change_days: int | None = None
+    bills: float = 1.0  # share of the usually billable time actually billed
+    minutes_scale: float = 1.0
     out_of_hours: float = 0.05  # share of contact at night or at weekends
     invoice_every_days: int | None = 30
-    invoice_amount: tuple[int, int] = (800, 2000)
     pays_late_days: tuple[int, int] = (-5, 0)  # days after due date (negative: early)
     active_days: tuple[int, int] = (DAYS, 0)  # from N days ago until M days ago
 
@@ -44,48 +66,55 @@ STEADY = {K.MEETING: 2, K.CALL: 2, K.MESSAGE: 4, K.WORK_SESSION: 6, K.DELIVERABL
 
 PATTERNS = {
     "dream": Pattern(
-        kinds=STEADY | {K.PRAISE: 2}, per_week=3, feeling=(1.2, 1.6),
-        flags={"gratitude": 0.25}, billable_share=0.9, invoice_amount=(1800, 2600),
+        kinds=STEADY | {K.PRAISE: 2}, per_week=3, feeling=(1.2, 1.6), flags={"gratitude": 0.25},
     ),
     "steady": Pattern(kinds=STEADY, per_week=2, feeling=(0.6, 0.7), flags={"gratitude": 0.05}),
+    # Paid once for a small job; since then, free help every week.
     "apprentice": Pattern(
         kinds={K.SUPPORT_REQUEST: 6, K.MESSAGE: 4, K.CALL: 2, K.SCOPE_CHANGE: 1},
         per_week=2.5, feeling=(0.0, -1.0), flags={"out_of_scope": 0.5, "unreasonable_demand": 0.1},
-        billable_share=0.05, minutes=(10, 45), invoice_every_days=None,
+        bills=0.03, minutes_scale=0.8, invoice_every_days=None,
     ),
+    # The work goes out and gets done; what breaks is that every decision is questioned.
     "distrustful": Pattern(
-        kinds={K.MEETING: 2, K.MESSAGE: 4, K.REVISION_REQUEST: 3, K.COMPLAINT: 2,
-               K.WORK_SESSION: 3},
-        per_week=2.5, feeling=(-0.3, -1.3), flags={"distrust": 0.35, "late_feedback": 0.15},
-        billable_share=0.6,
+        kinds={K.MEETING: 2, K.MESSAGE: 4, K.REVISION_REQUEST: 1, K.COMPLAINT: 1,
+               K.WORK_SESSION: 5, K.DELIVERABLE: 2},
+        per_week=2.5, feeling=(-0.1, -0.8), flags={"distrust": 0.35, "late_feedback": 0.1},
+        bills=0.9,
     ),
     "conflict": Pattern(
-        kinds={K.DISPUTE: 2, K.COMPLAINT: 3, K.REVISION_REQUEST: 3, K.MESSAGE: 3, K.CALL: 2,
-               K.WORK_SESSION: 2},
-        per_week=3, feeling=(-1.0, -1.7), out_of_hours=0.3,
-        flags={"disrespect": 0.3, "unreasonable_demand": 0.35, "unclear_brief": 0.2},
-        billable_share=0.5, pays_late_days=(5, 25),
+        kinds={K.DISPUTE: 2, K.COMPLAINT: 3, K.REVISION_REQUEST: 1, K.MESSAGE: 3, K.CALL: 2,
+               K.WORK_SESSION: 4, K.DELIVERABLE: 1},
+        per_week=3, feeling=(-1.0, -1.6), out_of_hours=0.3,
+        flags={"disrespect": 0.3, "unreasonable_demand": 0.35, "unclear_brief": 0.1},
+        bills=0.85, pays_late_days=(5, 25),
     ),
+    # Pays the best rate, respects the work; every call leaves you drained.
     "draining_but_profitable": Pattern(
-        kinds={K.CALL: 3, K.MESSAGE: 5, K.WORK_SESSION: 5, K.SCOPE_CHANGE: 1},
-        per_week=4, feeling=(-0.8, -1.5), out_of_hours=0.35,
-        flags={"unreasonable_demand": 0.15}, billable_share=0.95, invoice_amount=(3500, 5000),
+        kinds={K.CALL: 3, K.MESSAGE: 5, K.MEETING: 1, K.WORK_SESSION: 5, K.DELIVERABLE: 1,
+               K.SCOPE_CHANGE: 1},
+        per_week=4, feeling=(-0.9, -1.0), out_of_hours=0.35, flags={"unreasonable_demand": 0.05},
     ),
     "lovely_unprofitable": Pattern(
         kinds=STEADY | {K.PRAISE: 2}, per_week=3, feeling=(1.3, 1.5), flags={"gratitude": 0.3},
-        billable_share=0.3, invoice_amount=(250, 450), minutes=(30, 150),
+        bills=0.5, minutes_scale=1.2,
     ),
     "late_payer": Pattern(
-        kinds=STEADY | {K.PAYMENT_CHASE: 2}, per_week=2, feeling=(0.3, -0.2),
-        pays_late_days=(18, 45),
+        kinds=STEADY | {K.PAYMENT_CHASE: 2}, per_week=2, feeling=(0.4, 0.1),
+        pays_late_days=(5, 30),
     ),
+    # A rocky start; a process agreed two months ago, and it has been good since.
     "recovering": Pattern(
-        kinds=STEADY | {K.COMPLAINT: 1}, per_week=2, feeling=(-1.2, 1.0),
-        flags={"unclear_brief": 0.1},
+        kinds=STEADY | {K.COMPLAINT: 1, K.REVISION_REQUEST: 2}, per_week=2, feeling=(-0.6, 1.4),
+        flags={"unclear_brief": 0.25, "late_feedback": 0.1},
+        late_kinds=STEADY | {K.PRAISE: 1}, late_flags={"gratitude": 0.15}, change_days=60,
     ),
+    # Good for months; a new contact six weeks ago, and since then slower feedback and creep.
     "declining": Pattern(
-        kinds=STEADY | {K.REVISION_REQUEST: 2, K.SCOPE_CHANGE: 1}, per_week=2,
-        feeling=(1.0, -1.2), flags={"late_feedback": 0.15, "out_of_scope": 0.15},
+        kinds=STEADY | {K.PRAISE: 1}, per_week=2, feeling=(0.9, -1.6), flags={"gratitude": 0.1},
+        late_kinds=STEADY | {K.REVISION_REQUEST: 4, K.SCOPE_CHANGE: 2, K.COMPLAINT: 1},
+        late_flags={"late_feedback": 0.35, "out_of_scope": 0.3, "unreasonable_demand": 0.1},
+        change_days=45,
     ),
     "little_data": Pattern(kinds={K.CALL: 1, K.MEETING: 1}, per_week=0.1, feeling=(0.3, 0.3),
                            invoice_every_days=None, active_days=(30, 0)),
@@ -96,8 +125,13 @@ PATTERNS = {
         pays_late_days=(10, 30),
     ),
     "prospect": Pattern(kinds={K.CALL: 1, K.MEETING: 1, K.MESSAGE: 1}, per_week=0.5,
-                        feeling=(0.5, 0.5), invoice_every_days=None, active_days=(21, 0)),
+                        feeling=(0.5, 0.5), bills=0, invoice_every_days=None,
+                        active_days=(21, 0)),
 }  # fmt: skip
+
+
+# What a rough week brings, as a steady client's otherwise clean log shows it.
+BAD_WEEK_FLAGS = ("late_feedback", "late_feedback", "unclear_brief", "unreasonable_demand")
 
 
 @dataclass
@@ -122,7 +156,7 @@ CLIENTS = [
                note="Family bakery. Pays within days, says thank you, knows what it wants."),
     DemoClient("Nordlicht Apps", "Nordlicht GmbH", "dream", 1, billing="retainer", rate="2400"),
     DemoClient("Café Lua", "", "apprentice", 0, billing="fixed", rate="450", language="pt-BR",
-               note="Paid once for a landing page in May; has asked for help every week since."),
+               note="Paid once for a landing page six months ago; asks for help every week since."),
     DemoClient("Grupo Vértice", "Vértice Inmobiliaria", "distrustful", 1, language="es",
                note="Questions every estimate; asked for timesheets twice."),
     DemoClient("Hartley & Sons", "Hartley & Sons Ltd", "conflict", 0,
@@ -136,9 +170,9 @@ CLIENTS = [
     DemoClient("Blue Fern Studio", "", "steady", 2, week_bad=True,
                note="Good client; one rough week around a launch."),
     DemoClient("Lumen Health", "Lumen Health Inc.", "recovering", 1,
-               note="Rocky start; clearer briefs since we agreed on a process in the summer."),
+               note="Rocky start; clearer briefs since we agreed on a process two months ago."),
     DemoClient("Atlas Logistics", "Atlas Logistics SA", "declining", 0,
-               note="New marketing director since September; feedback slower, scope creeping."),
+               note="New marketing director six weeks ago; feedback slower, scope creeping."),
     DemoClient("Bodega Sol", "", "little_data", 2, language="es"),
     DemoClient("Kite & Co", "", "little_data", 1),
     DemoClient("Maré Alta Surf", "Maré Alta", "left", 2, status="ended", language="pt-BR",
@@ -156,7 +190,7 @@ CLIENTS = [
     DemoClient("Casa Azul Hotel", "Casa Azul", "steady", 0, status="paused", language="pt-BR",
                note="Paused until the renovation ends in spring."),
     DemoClient("Solstice Yoga", "", "steady", 2, status="offboarding",
-               note="Moving the site to a no-code builder; handing over in December."),
+               note="Moving the site to a no-code builder; handing over next month."),
     DemoClient("Quill Publishing", "Quill Publishing House", "steady", 1, rate="65"),
     DemoClient("Andes Coffee", "Andes Coffee Traders", "steady", 0, language="es"),
     DemoClient("Fjord Analytics", "Fjord Analytics AS", "dream", 1, rate="80"),
@@ -199,42 +233,62 @@ def _moment(rng: random.Random, day: dt.date, tz, out_of_hours: bool) -> dt.date
     return min(moment, timezone.now() - dt.timedelta(minutes=rng.randint(5, 90)))
 
 
+def _change(pattern: Pattern, days_ago: int) -> float:
+    """How far the relationship has moved from its early to its late self: 0 before the change
+    begins, 1 at the end of its activity."""
+    start, end = pattern.active_days
+    span = max(min(pattern.change_days or start - end, start - end), 1)
+    return min(1.0, max(0.0, 1 - (days_ago - end) / span))
+
+
+def _flag_chances(pattern: Pattern, change: float) -> dict[str, float]:
+    if pattern.late_flags is None:
+        return pattern.flags
+    names = pattern.flags.keys() | pattern.late_flags.keys()
+    return {
+        name: pattern.flags.get(name, 0.0) * (1 - change)
+        + pattern.late_flags.get(name, 0.0) * change
+        for name in sorted(names)
+    }
+
+
 def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> list[Interaction]:
     pattern = PATTERNS[spec.pattern]
     start, end = pattern.active_days
     span = max(start - end, 1)
     count = max(1, round(pattern.per_week * span / 7)) if spec.pattern != "little_data" else 2
-    kinds, weights = zip(*pattern.kinds.items(), strict=True)
     entries = []
     for _ in range(count):
         days_ago = rng.randint(end, start)
-        progress = 1 - (days_ago - end) / span  # 0 six months ago, 1 at the end
+        change = _change(pattern, days_ago)
         early, late = pattern.feeling
-        mean = early + (late - early) * progress
+        mean = early + (late - early) * change
         bad_week = spec.week_bad and 18 <= days_ago <= 25
         if bad_week:
             mean = -1.6
-        kind = rng.choices(kinds, weights)[0]
+        mix = pattern.late_kinds if pattern.late_kinds and rng.random() < change else pattern.kinds
+        kind = rng.choices(list(mix), list(mix.values()))[0]
         own_work = kind in (K.WORK_SESSION, K.DELIVERABLE)
         when = _moment(
             rng, today - dt.timedelta(days=days_ago), workspace.tzinfo,
             out_of_hours=not own_work and rng.random() < pattern.out_of_hours,
         )  # fmt: skip
+        low, high = MINUTES[kind]
+        minutes = max(5, round(rng.randint(low, high) * pattern.minutes_scale / 5) * 5)
         entry = Interaction(
             workspace=workspace,
             client=client,
             author=people[spec.owner] if rng.random() < 0.8 else rng.choice(people),
             kind=kind,
             occurred_at=when,
-            minutes=rng.randint(*pattern.minutes) // 5 * 5,
-            billable=(own_work and rng.random() < pattern.billable_share)
-            or (kind == K.MEETING and rng.random() < pattern.billable_share / 2),
+            minutes=minutes,
+            billable=rng.random() < BILLABLE.get(kind, 0.0) * pattern.bills,
             feeling=_clamp_feeling(rng.gauss(mean, 0.6)) if rng.random() < 0.85 else None,
             summary=rng.choice(SUMMARIES.get(kind, ["…"])),
         )
-        chosen = {flag for flag, p in pattern.flags.items() if rng.random() < p}
+        chosen = {flag for flag, p in _flag_chances(pattern, change).items() if rng.random() < p}
         if bad_week:
-            chosen |= {"unreasonable_demand"} if rng.random() < 0.5 else {"late_feedback"}
+            chosen.add(rng.choice(BAD_WEEK_FLAGS))
         if is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace):
             chosen.add("out_of_hours")
         for flag in chosen:
@@ -243,27 +297,47 @@ def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> li
     return entries
 
 
-def _invoices(rng, workspace, client, spec: DemoClient, today, numbers) -> list[Invoice]:
+def _billed_minutes(entries, workspace, today, newer: int, older: int | None) -> int:
+    """Billable minutes of the entries from `older` days ago (exclusive) to `newer` (inclusive
+    of that day): the work one invoice covers."""
+    total = 0
+    for entry in entries:
+        days_ago = (today - timezone.localtime(entry.occurred_at, workspace.tzinfo).date()).days
+        if entry.billable and days_ago >= newer and (older is None or days_ago < older):
+            total += entry.minutes
+    return total
+
+
+def _invoices(rng, workspace, client, spec: DemoClient, entries, today) -> list[Invoice]:
+    """Monthly invoices, each billing the work since the one before: billable hours at the rate
+    for hourly clients, the agreed amount for the others. The apprentice paid once, long ago."""
     pattern = PATTERNS[spec.pattern]
-    invoices = []
-    if spec.pattern == "apprentice":  # paid once, at the very start
+    start, end = pattern.active_days
+    if spec.pattern == "apprentice":
         schedule = [DAYS - 5]
     elif pattern.invoice_every_days is None:
         return []
-    else:
-        start, end = pattern.active_days
-        schedule = list(range(start - 10, max(end, 0), -pattern.invoice_every_days))
-    for days_ago in schedule:
+    else:  # newest first: a few days before the work stopped (or before today), then monthly
+        latest = end + rng.randint(1, 4)
+        schedule = list(range(latest, start - 10 + 1, pattern.invoice_every_days))
+    invoices = []
+    for index, days_ago in enumerate(schedule):
+        if spec.billing == "hourly":
+            older = None if index == len(schedule) - 1 else schedule[index + 1]
+            hours = Decimal(_billed_minutes(entries, workspace, today, days_ago, older)) / 60
+            amount = (hours * client.rate).quantize(Decimal("1"))
+        else:
+            amount = client.rate
+        if not amount:
+            continue
         issued = today - dt.timedelta(days=days_ago)
         due = issued + dt.timedelta(days=30)
-        amount = Decimal(rng.randint(*pattern.invoice_amount)).quantize(Decimal("1"))
         paid_on = due + dt.timedelta(days=rng.randint(*pattern.pays_late_days))
         paid = paid_on <= today
         invoices.append(
             Invoice(
                 workspace=workspace,
                 client=client,
-                number=f"{issued:%Y}-{next(numbers):03d}",
                 issued_on=issued,
                 due_on=due,
                 amount=amount,
@@ -271,6 +345,7 @@ def _invoices(rng, workspace, client, spec: DemoClient, today, numbers) -> list[
                 paid_amount=amount if paid else None,
             )
         )
+    invoices.reverse()  # oldest first
     return invoices
 
 
@@ -281,7 +356,6 @@ def demo_history_load(*, workspace: Workspace, people: list[User]) -> int:
         return 0
     rng = random.Random(20261124)
     today = timezone.localdate(timezone=workspace.tzinfo)
-    numbers = iter(range(1, 10_000))
     clients = Client.objects.bulk_create(
         Client(
             workspace=workspace,
@@ -305,9 +379,16 @@ def demo_history_load(*, workspace: Workspace, people: list[User]) -> int:
     )
     interactions, invoices = [], []
     for client, spec in zip(clients, CLIENTS, strict=True):
-        interactions += _interactions(rng, workspace, client, spec, people, today)
-        invoices += _invoices(rng, workspace, client, spec, today, numbers)
+        entries = _interactions(rng, workspace, client, spec, people, today)
+        interactions += entries
+        invoices += _invoices(rng, workspace, client, spec, entries, today)
+    numbers = Counter()  # numbered in the order they were issued, a sequence per year
+    for invoice in sorted(invoices, key=lambda invoice: invoice.issued_on):
+        numbers[invoice.issued_on.year] += 1
+        invoice.number = f"{invoice.issued_on:%Y}-{numbers[invoice.issued_on.year]:03d}"
     Interaction.objects.bulk_create(interactions, batch_size=500)
     Invoice.objects.bulk_create(invoices, batch_size=500)
-    announce_clients_changed(workspace_id=workspace.pk, client_ids=[c.pk for c in clients])
+    announce_clients_changed(
+        workspace_id=workspace.pk, client_ids=[c.pk for c in clients], since=ALL_HISTORY
+    )
     return len(clients)

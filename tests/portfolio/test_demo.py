@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Membership, User, Workspace
 from portfolio.models import Client, ClientStatus, Interaction, Invoice
@@ -41,3 +43,35 @@ def test_the_demo_covers_every_situation(django_assert_max_num_queries):
     apprentice = Client.objects.get(name="Café Lua")
     assert apprentice.invoices.count() == 1
     assert apprentice.interactions.filter(billable=False).count() > 20
+
+
+def _unbilled_share(client) -> float:
+    entries = list(client.interactions.values_list("minutes", "billable"))
+    total = sum(minutes for minutes, _ in entries)
+    return sum(minutes for minutes, billable in entries if not billable) / total
+
+
+def test_hourly_invoices_bill_the_billable_hours_at_the_rate():
+    run("seed_demo")
+    hourly = Client.objects.filter(billing_model="hourly", invoices__isnull=False).distinct()
+    assert hourly.count() > 10
+    for client in hourly:
+        invoices = list(client.invoices.all())
+        last_issued = max(invoice.issued_on for invoice in invoices)
+        tz = client.workspace.tzinfo
+        minutes = sum(
+            entry.minutes
+            for entry in client.interactions.filter(billable=True)
+            if timezone.localtime(entry.occurred_at, tz).date() <= last_issued
+        )
+        billed = sum(invoice.amount for invoice in invoices)
+        # Each invoice rounds to whole units of the currency.
+        assert abs(billed - Decimal(minutes) / 60 * client.rate) <= len(invoices), client.name
+
+
+def test_good_clients_bill_most_of_their_time_and_the_others_do_not():
+    run("seed_demo")
+    for name in ("Padaria Estrela", "Fjord Analytics", "Quill Publishing", "Andes Coffee"):
+        assert 0.1 <= _unbilled_share(Client.objects.get(name=name)) <= 0.35, name
+    assert _unbilled_share(Client.objects.get(name="Escola Semear")) > 0.45
+    assert _unbilled_share(Client.objects.get(name="Café Lua")) > 0.9
