@@ -269,6 +269,11 @@ class Membership(models.Model):
     )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    weekly_digest = models.BooleanField(
+        _("weekly email digest"),
+        default=False,
+        help_text=_("Once a week, an email with this workspace's alerts and troubled clients."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -32,7 +32,8 @@ def settings_record(workspace: Workspace, settings: ScoringSettings) -> dict:
         "weights": settings.weights,
         "half_life_days": settings.half_life_days,
         "window_days": settings.window_days,
-        "target_rate": str(target) if target is not None else None,
+        # Two decimals always, so that a rate typed as "50" and read back as 50.00 are equal.
+        "target_rate": f"{target:.2f}" if target is not None else None,
     }
 
 

@@ -28,6 +28,10 @@ class Band(models.TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
+# The bands that call for attention: "troubled" clients.
+AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
+
+
 class Confidence(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -266,3 +270,22 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.boundary} · {self.client}"
+
+
+class DigestSent(models.Model):
+    """A weekly digest that went out: at most one per member and week, so the daily pass can
+    run twice (or be retried) without sending twice."""
+
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    week_start = models.DateField()  # the Monday of the digest's week
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "week_start"], name="digest_once_a_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership} · {self.week_start}"

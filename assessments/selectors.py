@@ -12,11 +12,10 @@ from django.db.models import OuterRef, Subquery
 from accounts.models import Workspace
 from portfolio.models import Client, ClientStatus
 
-from .models import Alert, Band, HealthSnapshot
+from .models import AT_RISK_BANDS, Alert, Band, HealthSnapshot
 from .services import workspace_today
 
 SPARKLINE_DAYS = 90
-AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import health, settings
+from .views import digest, health, settings
 
 app_name = "assessments"
 
@@ -14,5 +14,6 @@ urlpatterns = [
         name="scoring_settings_preview",
     ),
     path("boundaries/", settings.boundary_list, name="boundaries"),
+    path("digest/", digest.digest_set, name="digest_set"),
     path("boundaries/<uuid:code>/", settings.boundary_edit, name="boundary_edit"),
 ]

@@ -89,6 +89,8 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "assessments:scoring_settings": WorkspaceURL(no_kwargs, 403),
     "assessments:scoring_settings_preview": WorkspaceURL(no_kwargs, 403),
     "assessments:boundaries": WorkspaceURL(no_kwargs, 403),
+    # A member's own preference, like leaving: even a viewer may set it.
+    "assessments:digest_set": WorkspaceURL(no_kwargs, 405, viewer_may_post=True),
     "assessments:boundary_edit": WorkspaceURL(lambda o: {"code": o.boundary.code}, 403),
 }
 

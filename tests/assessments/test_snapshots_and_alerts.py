@@ -1,0 +1,204 @@
+"""Snapshots, rescoring when data changes, history replay after imports, and the alert life
+cycle: opened once, refreshed, resolved by itself, held after a manual resolve, snoozed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessments import scoring
+from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
+from assessments.engine import assess_clients
+from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
+from assessments.services import (
+    clients_rescore,
+    history_rebuild,
+    snapshots_write,
+    workspace_today,
+)
+from portfolio import services as portfolio
+from portfolio.signals import ALL_HISTORY, announce_clients_changed
+from tests.factories import ClientFactory, WorkspaceFactory
+
+
+def test_every_new_workspace_starts_with_the_default_lines(db):
+    workspace = WorkspaceFactory()
+    kinds = set(Boundary.objects.filter(workspace=workspace).values_list("kind", flat=True))
+    assert kinds == {
+        "rate_below_target",
+        "unbilled_share",
+        "late_invoices",
+        "disrespect",
+        "low_feeling",
+        "out_of_hours",
+        "score_drop",
+        "no_contact",
+    }
+
+
+def test_a_snapshot_records_the_formula_version_and_the_settings_it_used(good_and_bad):
+    good, _bad = good_and_bad
+    snapshots_write(workspace=good.workspace)
+    snapshot = HealthSnapshot.objects.get(client=good)
+    assert snapshot.as_of == workspace_today(good.workspace)
+    assert snapshot.formula_version == scoring.FORMULA_VERSION
+    assert snapshot.settings == {
+        "weights": dict.fromkeys(scoring.DIMENSIONS, 1),
+        "half_life_days": 45,
+        "window_days": 180,
+        "target_rate": "50.00",
+    }
+
+
+def test_recomputing_a_past_day_gives_that_days_snapshot(good_and_bad):
+    good, bad = good_and_bad
+    day = workspace_today(good.workspace) - dt.timedelta(days=20)
+    snapshots_write(workspace=good.workspace, as_of=day)
+    again = assess_clients(workspace=good.workspace, as_of=day, client_ids=[good.pk, bad.pk])
+    for client in (good, bad):
+        stored = HealthSnapshot.objects.get(client=client, as_of=day)
+        assert (stored.score, stored.band) == (
+            again[client.pk].health.score,
+            again[client.pk].health.band,
+        )
+
+
+def test_scoring_twice_on_one_day_replaces_the_days_snapshot(good_and_bad):
+    good, _bad = good_and_bad
+    snapshots_write(workspace=good.workspace)
+    snapshots_write(workspace=good.workspace)
+    assert HealthSnapshot.objects.filter(client=good).count() == 1
+
+
+def test_logging_an_interaction_rescores_the_client_on_commit(
+    good_and_bad, owner, django_capture_on_commit_callbacks
+):
+    good, _bad = good_and_bad
+    snapshots_write(workspace=good.workspace)
+    before = HealthSnapshot.objects.get(client=good).metrics["entries"]
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio.interaction_log(client=good, author=owner, kind="praise", minutes=5, feeling=2)
+    snapshot = HealthSnapshot.objects.get(client=good)
+    assert snapshot.metrics["entries"] == before + 1
+    assert HealthSnapshot.objects.filter(client=good).count() == 1
+
+
+def test_an_import_of_past_history_replays_the_trend_and_the_chart_at_once(
+    good_and_bad, django_capture_on_commit_callbacks
+):
+    good, _bad = good_and_bad
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_clients_changed(
+            workspace_id=good.workspace_id, client_ids=[good.pk], since=ALL_HISTORY
+        )
+    days = HealthSnapshot.objects.filter(client=good).values_list("as_of", flat=True)
+    today = workspace_today(good.workspace)
+    assert len(days) == 91
+    assert min(days) == today - dt.timedelta(days=90)
+    assert HealthSnapshot.objects.get(client=good, as_of=today).trend_30d is not None
+
+
+def test_the_history_replay_writes_only_the_changed_clients(good_and_bad):
+    good, bad = good_and_bad
+    history_rebuild(
+        workspace=good.workspace,
+        client_ids=[good.pk],
+        since=workspace_today(good.workspace) - dt.timedelta(days=3),
+    )
+    assert HealthSnapshot.objects.filter(client=good).count() == 4
+    assert not HealthSnapshot.objects.filter(client=bad).exists()
+
+
+def test_a_crossed_line_opens_one_alert_however_often_it_is_checked(good_and_bad):
+    good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    clients_rescore(workspace=bad.workspace)
+    kinds = sorted(Alert.objects.filter(client=bad).values_list("boundary__kind", flat=True))
+    assert "disrespect" in kinds and "low_feeling" in kinds
+    assert len(kinds) == len(set(kinds))
+    assert not Alert.objects.filter(client=good).exists()
+
+
+def test_an_alert_resolves_itself_when_the_condition_clears(good_and_bad):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    disrespect = Boundary.objects.get(workspace=bad.workspace, kind="disrespect")
+    disrespect.muted_clients.add(bad)  # the line no longer applies to this client
+    clients_rescore(workspace=bad.workspace)
+    alert = Alert.objects.get(client=bad, boundary=disrespect)
+    assert alert.status == AlertStatus.RESOLVED
+    assert alert.resolved_automatically
+
+
+def test_resolved_by_hand_an_alert_stays_quiet_until_the_condition_clears_once(good_and_bad, owner):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    boundary = Boundary.objects.get(workspace=bad.workspace, kind="disrespect")
+    alert = Alert.objects.get(client=bad, boundary=boundary)
+    alert_resolve(alert=alert, by=owner)
+    clients_rescore(workspace=bad.workspace)
+    assert Alert.objects.filter(client=bad, boundary=boundary).count() == 1  # still quiet
+    boundary.muted_clients.add(bad)
+    clients_rescore(workspace=bad.workspace)  # the condition clears...
+    boundary.muted_clients.remove(bad)
+    clients_rescore(workspace=bad.workspace)  # ...and is crossed again: a new alert
+    statuses = sorted(
+        Alert.objects.filter(client=bad, boundary=boundary).values_list("status", flat=True)
+    )
+    assert statuses == ["open", "resolved"]
+
+
+def test_a_snoozed_alert_hides_until_its_day_and_reopening_undoes_it(good_and_bad, owner):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    alert = Alert.objects.filter(client=bad).first()
+    today = workspace_today(bad.workspace)
+    alert_snooze(alert=alert, by=owner, until=today + dt.timedelta(days=3))
+    showing = Alert.objects.for_workspace(bad.workspace).showing(today)
+    assert alert not in showing
+    assert alert in Alert.objects.for_workspace(bad.workspace).showing(today + dt.timedelta(days=3))
+    alert_reopen(alert=alert, by=owner)
+    alert.refresh_from_db()
+    assert (alert.status, alert.snoozed_until) == (AlertStatus.OPEN, None)
+
+
+def test_alerts_are_not_raised_for_ended_clients(good_and_bad):
+    _good, bad = good_and_bad
+    bad.status = "ended"
+    bad.save()
+    assessments = assess_clients(
+        workspace=bad.workspace, as_of=timezone.localdate(), client_ids=[bad.pk]
+    )
+    assert alerts_sync(
+        workspace=bad.workspace, as_of=timezone.localdate(), assessments=assessments
+    ) == (0, 0)
+
+
+def test_the_interaction_table_keeps_its_workspace_equal_to_the_clients(
+    workspace, other_workspace, owner
+):
+    """The aggregates filter interactions by their own workspace column: services keep it
+    equal to the client's, even when an entry moves to another client."""
+    first = ClientFactory(workspace=workspace)
+    second = ClientFactory(workspace=workspace)
+    entry = portfolio.interaction_log(client=first, author=owner, kind="call", minutes=5)
+    portfolio.interaction_update(interaction=entry, version=entry.version, client=second)
+    entry.refresh_from_db()
+    assert entry.workspace_id == entry.client.workspace_id == workspace.pk
+
+
+def test_the_daily_pass_is_safe_to_run_twice(good_and_bad, owner, mailoutbox):
+    good, bad = good_and_bad
+    membership = owner.memberships.get(workspace=good.workspace)
+    membership.weekly_digest = True
+    membership.save()
+    call_command("assessments_daily")
+    call_command("assessments_daily")
+    assert HealthSnapshot.objects.filter(workspace=good.workspace).count() == 2
+    alerts = list(Alert.objects.filter(client=bad).values_list("boundary__kind", flat=True))
+    assert len(alerts) == len(set(alerts)) > 0
+    assert len(mailoutbox) == 1
+    assert "Bad Co" in mailoutbox[0].body
+    assert mailoutbox[0].to == [owner.email]
