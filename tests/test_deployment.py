@@ -95,9 +95,17 @@ def test_compose_runs_postgres_15_or_newer_the_web_app_and_the_worker(compose):
     assert (ROOT / "Dockerfile").exists()
 
 
+def test_compose_runs_the_nightly_pass_after_the_migrations(compose):
+    daily = compose["services"]["daily"]
+    assert "manage.py assessments_daily" in daily["command"][-1]
+    assert "sleep 86400" in daily["command"][-1]
+    assert daily["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert daily["build"] == "."
+
+
 def test_compose_environment_matches_what_settings_read(compose):
     known = settings_variables()
-    for name in ("web", "worker"):
+    for name in ("web", "worker", "daily"):
         environment = compose["services"][name]["environment"]
         assert set(environment) <= known, set(environment) - known
         for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
