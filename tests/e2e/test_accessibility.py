@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from playwright.sync_api import Browser
 
 from accounts.models import Role
 from accounts.services import user_sign_up
+from assessments.models import Boundary
+from assessments.services import history_rebuild
+from tests.assessments.conftest import history
 from tests.factories import (
     ClientFactory,
     InteractionFactory,
@@ -25,9 +29,18 @@ AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read
 
 PUBLIC_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
 WORKSPACE_PAGES = [
-    "", "members/", "settings/", "leave/", "delete/", "clients/", "clients/new/",
-    "clients/trash/", "imports/",
-]  # fmt: skip
+    "",
+    "members/",
+    "settings/",
+    "leave/",
+    "delete/",
+    "clients/",
+    "clients/new/",
+    "clients/trash/",
+    "imports/",
+    "health/settings/",
+    "boundaries/",
+]
 ACCOUNT_PAGES = ["/accounts/profile/", "/accounts/password/change/", "/workspaces/new/"]
 
 
@@ -63,6 +76,16 @@ def test_pages_meet_wcag_aa(axe_page, width):
     entry = InteractionFactory(client=client, author=_user, feeling=-1, flag_distrust=True)
     invoice = InvoiceFactory(client=client)
     ClientFactory(workspace=workspace, name="Old one", deleted_at=timezone.now())
+    # Enough history for scores, the map, sparklines and alerts on the dashboard.
+    for name, feeling, flags in (("Dream", 2, ["gratitude"]), ("Storm", -2, ["disrespect"])):
+        history(
+            ClientFactory(workspace=workspace, name=name, owner=_user, status="active"),
+            _user,
+            feeling=feeling,
+            flags=flags,
+        )
+    history_rebuild(workspace=workspace, since=timezone.localdate() - dt.timedelta(days=5))
+    boundary = Boundary.objects.filter(workspace=workspace).first()
     found = {}
     for path in PUBLIC_PAGES:
         page.goto(page.base_url + path)
@@ -80,6 +103,8 @@ def test_pages_meet_wcag_aa(axe_page, width):
         f"clients/{client.code}/invoices/new/",
         f"interactions/{entry.code}/edit/",
         f"invoices/{invoice.code}/edit/",
+        f"clients/{client.code}/health/",
+        f"boundaries/{boundary.code}/",
     ]
     paths = [*(f"/w/{workspace.slug}/{p}" for p in pages), *ACCOUNT_PAGES]
     for path in paths:
