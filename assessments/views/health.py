@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -100,10 +100,31 @@ def _snooze_until(request: HttpRequest) -> dt.date:
     return until
 
 
+def _mute(alert: Alert, request: HttpRequest) -> None:
+    """Never this line for this client again (e.g. contractual 45-day payment terms)."""
+    if not request.membership.can_manage:
+        raise PermissionDenied
+    alert.boundary.muted_clients.add(alert.client)
+    clients_rescore(workspace=request.workspace, client_ids=[alert.client_id])
+    alert.refresh_from_db()
+
+
+def _unmute(alert: Alert, request: HttpRequest) -> None:
+    if not request.membership.can_manage:
+        raise PermissionDenied
+    alert.boundary.muted_clients.remove(alert.client)
+    alert_services.alert_reopen(alert=alert, by=request.user)
+    clients_rescore(workspace=request.workspace, client_ids=[alert.client_id])
+    alert.refresh_from_db()
+
+
+MANAGER_ACTIONS = {"mute": _mute, "unmute": _unmute}
+
+
 @require_POST
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
-    if action not in (*ACTIONS, "snooze"):
+    if action not in (*ACTIONS, *MANAGER_ACTIONS, "snooze"):
         raise Http404
     alert = get_in_workspace(
         request,
@@ -113,6 +134,8 @@ def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
     try:
         if action == "snooze":
             alert_services.alert_snooze(alert=alert, by=request.user, until=_snooze_until(request))
+        elif action in MANAGER_ACTIONS:
+            MANAGER_ACTIONS[action](alert, request)
         else:
             ACTIONS[action](alert, request)
     except ValidationError as error:
@@ -127,7 +150,7 @@ def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
             if alert.status == AlertStatus.OPEN
             else "assessments/_alert_done.html"
         )
-        context = {"alert": alert, "show_client": True} | alert_context(request)
-        return render_fragment(request, template, context)
+        context = {"alert": alert, "show_client": True, "muted": action == "mute"}
+        return render_fragment(request, template, context | alert_context(request))
     messages.success(request, _("Alert updated."))
     return redirect("workspace:home", ws=request.workspace.slug)

@@ -202,3 +202,21 @@ def test_the_daily_pass_is_safe_to_run_twice(good_and_bad, owner, mailoutbox):
     assert len(mailoutbox) == 1
     assert "Bad Co" in mailoutbox[0].body
     assert mailoutbox[0].to == [owner.email]
+
+
+def test_the_rescore_task_reports_success_and_how_many_snapshots_it_wrote(good_and_bad):
+    """The immediate backend swallows a task's exception: check the result, not just effects."""
+    from django.tasks import TaskResultStatus
+
+    from assessments.tasks import rescore_clients
+
+    good, bad = good_and_bad
+    result = rescore_clients.enqueue(workspace_id=good.workspace_id, client_ids=[good.pk, bad.pk])
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 2
+    since = (workspace_today(good.workspace) - dt.timedelta(days=2)).isoformat()
+    result = rescore_clients.enqueue(
+        workspace_id=good.workspace_id, client_ids=[good.pk], since=since
+    )
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 3

@@ -279,3 +279,38 @@ def test_a_member_turns_the_weekly_digest_on_and_off(workspace, viewer, logged_i
     assert viewer.memberships.get(workspace=workspace).weekly_digest
     browser.post(url("assessments:digest_set", workspace), {})
     assert not viewer.memberships.get(workspace=workspace).weekly_digest
+
+
+def test_a_manager_mutes_a_line_for_one_client_from_its_alert_and_can_undo(
+    good_and_bad, manager, logged_in
+):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    alert = Alert.objects.get(client=bad, boundary__kind="disrespect")
+    browser = logged_in(manager)
+
+    def act(action):
+        return browser.post(
+            url("assessments:alert_action", bad.workspace, code=alert.code, action=action),
+            headers={"HX-Request": "true"},
+        )
+
+    assert "will not alert for Bad Co" in act("mute").content.decode()
+    assert list(alert.boundary.muted_clients.all()) == [bad]
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.RESOLVED
+    act("unmute")
+    assert not alert.boundary.muted_clients.exists()
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+
+
+def test_a_member_cannot_mute_a_line(good_and_bad, member, logged_in):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    alert = Alert.objects.get(client=bad, boundary__kind="disrespect")
+    response = logged_in(member).post(
+        url("assessments:alert_action", bad.workspace, code=alert.code, action="mute")
+    )
+    assert response.status_code == 403
+    assert not alert.boundary.muted_clients.exists()
