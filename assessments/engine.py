@@ -14,7 +14,7 @@ from portfolio.models import Client, ClientStatus, Invoice
 from . import scoring
 from .aggregates import ClientMetrics
 from .metrics import Window, client_metrics
-from .models import ScoringSettings
+from .models import HealthSnapshot, ScoringSettings
 
 TREND_DAYS = 30
 
@@ -44,6 +44,22 @@ def scoring_params(workspace: Workspace, settings: ScoringSettings) -> scoring.P
         target_rate=float(target) if target is not None else None,
         currency=workspace.currency,
     )
+
+
+def stored_scores(workspace: Workspace, day: dt.date, client_ids, record: dict) -> dict:
+    """Scores stored for the day by this formula with these settings: {client: score}, None
+    where the client had no evidence then."""
+    rows = HealthSnapshot.objects.filter(
+        workspace=workspace,
+        as_of=day,
+        client_id__in=list(client_ids),
+        formula_version=scoring.FORMULA_VERSION,
+    ).values_list("client_id", "score", "evidence_count", "settings")
+    return {
+        client_id: score if evidence else None
+        for client_id, score, evidence, settings in rows
+        if settings == record
+    }
 
 
 @dataclass
@@ -90,8 +106,13 @@ def assess_clients(
     as_of: dt.date,
     client_ids,
     settings: ScoringSettings | None = None,
+    reuse_history: bool = False,
 ) -> dict[int, Assessment]:
-    """Assessments of the given clients as of a day, in a fixed number of queries."""
+    """Assessments of the given clients as of a day, in a fixed number of queries.
+
+    The trend needs the score of 30 days before. With `reuse_history`, a stored snapshot of
+    that day computed by the same formula with the same settings stands for it (it is the same
+    answer: history is replayed whenever past data changes); the others are computed."""
     settings = settings or scoring_settings(workspace)
     params = scoring_params(workspace, settings)
     client_ids = list(client_ids)
@@ -100,17 +121,28 @@ def assess_clients(
         as_of - dt.timedelta(days=TREND_DAYS), settings.window_days, settings.half_life_days
     )
     now_metrics = client_metrics(workspace=workspace, window=window, client_ids=client_ids)
-    then_metrics = client_metrics(workspace=workspace, window=before, client_ids=client_ids)
+    stored = {}
+    if reuse_history:
+        stored = stored_scores(
+            workspace, before.as_of, client_ids, settings_record(workspace, settings)
+        )
+    missing = [client_id for client_id in client_ids if client_id not in stored]
+    then_metrics = {}
+    if missing:
+        then_metrics = client_metrics(workspace=workspace, window=before, client_ids=missing)
+    then_scores = {
+        client_id: scoring.assess(metrics, params, before.as_of).score
+        for client_id, metrics in then_metrics.items()
+        if metrics.evidence_count
+    } | {client_id: score for client_id, score in stored.items() if score is not None}
     total_revenue = portfolio_revenue(workspace, window)
     context_teammates = has_teammates(workspace)
     results = {}
     for client_id in client_ids:
         metrics = now_metrics.get(client_id) or ClientMetrics(client_id)
         health = scoring.assess(metrics, params, as_of)
-        earlier = then_metrics.get(client_id)
-        trend = None
-        if earlier is not None and earlier.evidence_count:
-            trend = health.score - scoring.assess(earlier, params, before.as_of).score
+        then = then_scores.get(client_id)
+        trend = None if then is None else health.score - then
         share = metrics.revenue / total_revenue if total_revenue else None
         context = scoring.Context(
             revenue_share=share, has_teammates=context_teammates, trend_30d=trend

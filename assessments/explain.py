@@ -27,8 +27,10 @@ def _dimension(code: str | None) -> str:
     return str(Dimension(code).label).lower() if code in Dimension.values else ""
 
 
-def _counted(singular: str, plural: str, p: dict) -> str:
-    return ngettext(singular, plural, p["count"]) % {
+def _counted(text: str, p: dict) -> str:
+    """Fill a sentence chosen by ngettext (called where the literals are, so that
+    makemessages finds them) with the counts of `p`."""
+    return text % {
         "count": _number(p["count"]),
         "contacts": _number(p.get("contacts", 0)),
         "deliverables": _number(p.get("deliverables", 0)),
@@ -83,23 +85,35 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     # Respect
     "disrespect": lambda p: _counted(
-        "Disrespect was logged once in %(contacts)s contacts.",
-        "Disrespect was logged %(count)s times in %(contacts)s contacts.",
+        ngettext(
+            "Disrespect was logged once in %(contacts)s contacts.",
+            "Disrespect was logged %(count)s times in %(contacts)s contacts.",
+            p["count"],
+        ),
         p,
     ),
     "dispute": lambda p: _counted(
-        "%(count)s dispute in %(contacts)s contacts.",
-        "%(count)s disputes in %(contacts)s contacts.",
+        ngettext(
+            "%(count)s dispute in %(contacts)s contacts.",
+            "%(count)s disputes in %(contacts)s contacts.",
+            p["count"],
+        ),
         p,
     ),
     "complaint": lambda p: _counted(
-        "%(count)s complaint in %(contacts)s contacts.",
-        "%(count)s complaints in %(contacts)s contacts.",
+        ngettext(
+            "%(count)s complaint in %(contacts)s contacts.",
+            "%(count)s complaints in %(contacts)s contacts.",
+            p["count"],
+        ),
         p,
     ),
     "unreasonable_demand": lambda p: _counted(
-        "%(count)s unreasonable demand in %(contacts)s contacts.",
-        "%(count)s unreasonable demands in %(contacts)s contacts.",
+        ngettext(
+            "%(count)s unreasonable demand in %(contacts)s contacts.",
+            "%(count)s unreasonable demands in %(contacts)s contacts.",
+            p["count"],
+        ),
         p,
     ),
     "no_respect_issues": lambda p: (
@@ -111,7 +125,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"contacts": _number(p["contacts"])}
     ),
     "appreciation": lambda p: _counted(
-        "They showed appreciation once.", "They showed appreciation %(count)s times.", p
+        ngettext(
+            "They showed appreciation once.",
+            "They showed appreciation %(count)s times.",
+            p["count"],
+        ),
+        p,
     ),
     # Trust
     "no_distrust": lambda p: (
@@ -133,31 +152,47 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     # Scope
     "revisions": lambda p: (
         _counted(
-            "%(count)s revision request for %(deliverables)s deliverables.",
-            "%(count)s revision requests for %(deliverables)s deliverables.",
+            ngettext(
+                "%(count)s revision request for %(deliverables)s deliverables.",
+                "%(count)s revision requests for %(deliverables)s deliverables.",
+                p["count"],
+            ),
             p,
         )
         if p["deliverables"]
-        else _counted("%(count)s revision request.", "%(count)s revision requests.", p)
+        else _counted(
+            ngettext("%(count)s revision request.", "%(count)s revision requests.", p["count"]), p
+        )
     ),
     "scope_changes": lambda p: _counted(
-        "%(count)s change of scope.", "%(count)s changes of scope.", p
+        ngettext("%(count)s change of scope.", "%(count)s changes of scope.", p["count"]), p
     ),
     "out_of_scope": lambda p: _counted(
-        "%(count)s request outside the agreed scope.",
-        "%(count)s requests outside the agreed scope.",
+        ngettext(
+            "%(count)s request outside the agreed scope.",
+            "%(count)s requests outside the agreed scope.",
+            p["count"],
+        ),
         p,
     ),
     "support_requests": lambda p: _counted(
-        "%(count)s support request.", "%(count)s support requests.", p
+        ngettext("%(count)s support request.", "%(count)s support requests.", p["count"]), p
     ),
     "no_scope_creep": lambda p: _("No revision rounds or scope changes beyond what was agreed."),
     "unclear_brief": lambda p: _counted(
-        "The brief was unclear once.", "The brief was unclear %(count)s times.", p
+        ngettext(
+            "The brief was unclear once.", "The brief was unclear %(count)s times.", p["count"]
+        ),
+        p,
     ),
     # Payments
     "nothing_due_yet": lambda p: _counted(
-        "%(count)s invoice issued, none due yet.", "%(count)s invoices issued, none due yet.", p
+        ngettext(
+            "%(count)s invoice issued, none due yet.",
+            "%(count)s invoices issued, none due yet.",
+            p["count"],
+        ),
+        p,
     ),
     "late_invoices": lambda p: (
         ngettext(
@@ -168,8 +203,11 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"late": _number(p["late"]), "due": _number(p["due"]), "days": _number(p["days"])}
     ),
     "paid_on_time": lambda p: _counted(
-        "The invoice that fell due was paid on time.",
-        "All %(count)s invoices that fell due were paid on time.",
+        ngettext(
+            "The invoice that fell due was paid on time.",
+            "All %(count)s invoices that fell due were paid on time.",
+            p["count"],
+        ),
         p,
     ),
     "overdue": lambda p: (
@@ -193,7 +231,12 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"percent": _number(p["percent"]), "threshold": _number(p["threshold"])}
     ),
     "alert_late_invoices": lambda p: _counted(
-        "%(count)s invoice paid late or overdue.", "%(count)s invoices paid late or overdue.", p
+        ngettext(
+            "%(count)s invoice paid late or overdue.",
+            "%(count)s invoices paid late or overdue.",
+            p["count"],
+        ),
+        p,
     ),
     "alert_disrespect": lambda p: (
         ngettext(

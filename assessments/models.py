@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from portfolio.models import Client
@@ -33,17 +34,18 @@ AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
 
 
 class Confidence(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    # "Low" is also a feeling: the context keeps the two translations apart.
+    LOW = "low", pgettext_lazy("confidence", "Low")
+    MEDIUM = "medium", pgettext_lazy("confidence", "Medium")
+    HIGH = "high", pgettext_lazy("confidence", "High")
 
 
 class Suggestion(models.TextChoices):
-    KEEP = "keep", _("Keep")
-    SET_BOUNDARIES = "set_boundaries", _("Set boundaries")
-    RENEGOTIATE = "renegotiate", _("Renegotiate")
-    HAND_OVER = "hand_over", _("Hand over")
-    END = "end", _("End")
+    KEEP = "keep", pgettext_lazy("suggestion", "Keep")
+    SET_BOUNDARIES = "set_boundaries", pgettext_lazy("suggestion", "Set boundaries")
+    RENEGOTIATE = "renegotiate", pgettext_lazy("suggestion", "Renegotiate")
+    HAND_OVER = "hand_over", pgettext_lazy("suggestion", "Hand over")
+    END = "end", pgettext_lazy("suggestion", "End")
 
 
 def _weight_field(label: str) -> models.PositiveSmallIntegerField:
@@ -121,6 +123,10 @@ class HealthSnapshot(models.Model):
     evidence_adjustment = models.FloatField(default=0.0)
     # The client's own aggregates over the window (hours, revenue, counts): the scoring input.
     metrics = models.JSONField(default=dict)
+    # Copied out of `metrics` for the dashboard, which reads every client's latest snapshot.
+    revenue = models.FloatField(default=0.0)
+    minutes = models.PositiveIntegerField(default=0)
+    evidence_count = models.PositiveIntegerField(default=0)
     suggestion = models.CharField(max_length=16, choices=Suggestion.choices)
     # [code, {params}] like the evidence; the report renders it in its language.
     suggestion_reason = models.JSONField(default=list)

@@ -31,21 +31,41 @@ class PortfolioRow:
 
     @property
     def hours(self) -> float:
-        return self.snapshot.metrics.get("minutes", 0) / 60 if self.snapshot else 0.0
+        return self.snapshot.minutes / 60 if self.snapshot else 0.0
 
     @property
     def revenue(self) -> float:
-        return self.snapshot.metrics.get("revenue", 0.0) if self.snapshot else 0.0
+        return self.snapshot.revenue if self.snapshot else 0.0
 
 
-def latest_snapshots(*, workspace: Workspace, client_ids=None) -> dict[int, HealthSnapshot]:
-    """Each client's newest snapshot, in one query."""
+# What lists of clients read of their snapshots: not the evidence (dimensions, metrics).
+SUMMARY_FIELDS = (
+    "client_id",
+    "as_of",
+    "score",
+    "band",
+    "confidence",
+    "trend_30d",
+    "suggestion",
+    "suggestion_reason",
+    "revenue",
+    "minutes",
+    "evidence_count",
+)
+
+
+def latest_snapshots(
+    *, workspace: Workspace, client_ids=None, summary: bool = False
+) -> dict[int, HealthSnapshot]:
+    """Each client's newest snapshot, in one query; only the summary fields if asked."""
     newest = (
         HealthSnapshot.objects.filter(client=OuterRef("client")).order_by("-as_of").values("as_of")
     )
     snapshots = HealthSnapshot.objects.filter(workspace=workspace, as_of=Subquery(newest[:1]))
     if client_ids is not None:
         snapshots = snapshots.filter(client_id__in=list(client_ids))
+    if summary:
+        snapshots = snapshots.only(*SUMMARY_FIELDS)
     return {snapshot.client_id: snapshot for snapshot in snapshots}
 
 
@@ -59,7 +79,7 @@ def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
         .select_related("owner")
         .order_by("name")
     )
-    snapshots = latest_snapshots(workspace=workspace)
+    snapshots = latest_snapshots(workspace=workspace, summary=True)
     rows = [PortfolioRow(client, snapshots.get(client.pk)) for client in clients]
     total_revenue = sum(row.revenue for row in rows)
     total_hours = sum(row.hours for row in rows)

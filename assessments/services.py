@@ -26,6 +26,9 @@ SNAPSHOT_FIELDS = [
     "dimensions",
     "evidence_adjustment",
     "metrics",
+    "revenue",
+    "minutes",
+    "evidence_count",
     "suggestion",
     "suggestion_reason",
     "formula_version",
@@ -58,6 +61,9 @@ def _snapshot(workspace: Workspace, assessment: Assessment, settings: dict) -> H
         },
         evidence_adjustment=round(health.evidence_adjustment, 1),
         metrics=assessment.metrics.to_json(),
+        revenue=assessment.metrics.revenue,
+        minutes=assessment.metrics.minutes,
+        evidence_count=assessment.metrics.evidence_count,
         suggestion=assessment.suggestion,
         suggestion_reason=assessment.reason.to_json(),
         formula_version=scoring.FORMULA_VERSION,
@@ -84,7 +90,7 @@ def snapshots_write(
     if not ids:
         return {}
     assessments = assess_clients(
-        workspace=workspace, as_of=as_of, client_ids=ids, settings=settings
+        workspace=workspace, as_of=as_of, client_ids=ids, settings=settings, reuse_history=True
     )
     record = settings_record(workspace, settings)
     snapshots = [_snapshot(workspace, assessment, record) for assessment in assessments.values()]

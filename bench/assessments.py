@@ -133,16 +133,25 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--interactions", type=int, default=500_000)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database for the next run (and reuse it)"
+    )
     args = parser.parse_args()
 
     setup_test_environment()
-    runner = get_runner(settings)(verbosity=0)
+    runner = get_runner(settings)(verbosity=0, keepdb=args.keep)
     old_config = runner.setup_databases()
     try:
+        from accounts.models import User, Workspace
         from assessments.services import clients_rescore, history_rebuild, workspace_today
 
         start = time.perf_counter()
-        owner, workspace, customers = populate(args.clients, args.interactions)
+        if args.keep and Workspace.objects.filter(slug="bench").exists():
+            owner = User.objects.get(email="owner@bench.example")
+            workspace = Workspace.objects.get(slug="bench")
+            customers = list(workspace.clients.order_by("pk"))
+        else:
+            owner, workspace, customers = populate(args.clients, args.interactions)
         print(
             f"{connection.vendor}: {args.clients} clients, {args.interactions} interactions "
             f"(populated in {time.perf_counter() - start:.0f} s)"
@@ -191,7 +200,8 @@ def main() -> None:
         panels = timed(lambda: browser.get(panel), repeat=args.requests)
         print(f"client health panel: median {statistics.median(panels):.0f} ms")
     finally:
-        runner.teardown_databases(old_config)
+        if not args.keep:
+            runner.teardown_databases(old_config)
 
 
 if __name__ == "__main__":
