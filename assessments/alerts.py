@@ -35,13 +35,15 @@ def boundaries_ensure(workspace: Workspace) -> None:
     )
 
 
-def workspace_lines(workspace: Workspace) -> list[Line]:
-    """The enabled boundaries, with the clients each is muted for; two queries."""
+def workspace_lines(workspace: Workspace) -> tuple[list[Line], dict[str, int]]:
+    """The enabled boundaries, with the clients each is muted for, and every boundary's id by
+    kind (disabled ones too: their alerts resolve); two queries."""
     muted = defaultdict(set)
     rows = Boundary.muted_clients.through.objects.filter(boundary__workspace=workspace)
     for boundary_id, client_id in rows.values_list("boundary_id", "client_id"):
         muted[boundary_id].add(client_id)
-    return [
+    boundaries_ = list(Boundary.objects.for_workspace(workspace))
+    lines = [
         Line(
             boundary.kind,
             float(boundary.threshold),
@@ -49,64 +51,53 @@ def workspace_lines(workspace: Workspace) -> list[Line]:
             boundary.severity,
             frozenset(muted[boundary.pk]),
         )
-        for boundary in Boundary.objects.for_workspace(workspace).filter(enabled=True)
+        for boundary in boundaries_
+        if boundary.enabled
     ]
+    return lines, {boundary.kind: boundary.pk for boundary in boundaries_}
 
 
 def _end_of(workspace: Workspace, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=workspace.tzinfo)
 
 
-def _recent_counts(workspace, end, lines: list[Line], client_ids) -> dict[int, dict[str, int]]:
-    """Per client, the count each day-spanned line looks at (one query)."""
+def _contact_facts(workspace, end, lines: list[Line], client_ids):
+    """Per client, the day of the last contact and the count each day-spanned line looks at;
+    one query over the clients' history up to the day."""
     conditions = {
         "disrespect": Q(flag_disrespect=True),
         "out_of_hours": Q(flag_out_of_hours=True, kind__in=CONTACT_KINDS),
     }
-    spans = {line.kind: line.span for line in lines if line.kind in boundaries.SPAN_IN_DAYS}
-    if not spans:
-        return {}
-    spans = {kind: span or boundaries.DEFAULT_SPAN_DAYS for kind, span in spans.items()}
-    longest = max(spans.values())
-    rows = (
-        Interaction.objects.filter(
-            workspace=workspace,
-            client_id__in=client_ids,
-            deleted_at__isnull=True,
-            occurred_at__gte=end - dt.timedelta(days=longest),
-            occurred_at__lt=end,
-        )
-        .order_by()
-        .values("client_id")
-        .annotate(
-            **{
-                f"n_{kind}": Count(
-                    "pk",
-                    filter=conditions[kind] & Q(occurred_at__gte=end - dt.timedelta(days=span)),
-                )
-                for kind, span in spans.items()
-            }
-        )
-    )
-    return {row["client_id"]: {kind: row[f"n_{kind}"] for kind in spans} for row in rows}
-
-
-def _last_contacts(workspace, end, client_ids) -> dict[int, dt.date]:
-    rows = (
-        Interaction.objects.filter(
-            workspace=workspace,
-            client_id__in=client_ids,
-            deleted_at__isnull=True,
-            kind__in=CONTACT_KINDS,
-            occurred_at__lt=end,
-        )
-        .order_by()
-        .values("client_id")
-        .annotate(last=Max("occurred_at"))
-    )
-    return {
-        row["client_id"]: timezone.localdate(row["last"], timezone=workspace.tzinfo) for row in rows
+    spans = {
+        line.kind: line.span or boundaries.DEFAULT_SPAN_DAYS
+        for line in lines
+        if line.kind in boundaries.SPAN_IN_DAYS
     }
+    counts = {
+        f"n_{kind}": Count(
+            "pk", filter=conditions[kind] & Q(occurred_at__gte=end - dt.timedelta(days=span))
+        )
+        for kind, span in spans.items()
+    }
+    rows = (
+        Interaction.objects.filter(
+            workspace=workspace,
+            client_id__in=client_ids,
+            deleted_at__isnull=True,
+            occurred_at__lt=end,
+        )
+        .order_by()
+        .values("client_id")
+        .annotate(last=Max("occurred_at", filter=Q(kind__in=CONTACT_KINDS)), **counts)
+    )
+    last_contacts, recent = {}, {}
+    for row in rows:
+        if row["last"] is not None:
+            last_contacts[row["client_id"]] = timezone.localdate(
+                row["last"], timezone=workspace.tzinfo
+            )
+        recent[row["client_id"]] = {kind: row[f"n_{kind}"] for kind in spans}
+    return last_contacts, recent
 
 
 def _last_feelings(workspace, end, entries: int, client_ids) -> dict[int, list[int]]:
@@ -150,8 +141,7 @@ def client_facts(
     if not ids:
         return {}
     end = _end_of(workspace, as_of)
-    recent = _recent_counts(workspace, end, lines, ids)
-    last_contacts = _last_contacts(workspace, end, ids)
+    last_contacts, recent = _contact_facts(workspace, end, lines, ids)
     entries = max((line.span or 5 for line in lines if line.kind == "low_feeling"), default=0)
     feelings = _last_feelings(workspace, end, entries, ids) if entries else {}
     facts = {}
@@ -175,10 +165,11 @@ def client_facts(
 
 
 def crossings_on(
-    *, workspace: Workspace, as_of: dt.date, assessments: dict[int, Assessment]
+    *, workspace: Workspace, as_of: dt.date, assessments: dict[int, Assessment], lines=None
 ) -> dict[int, list[Crossing]]:
     """Which lines each client crosses as of the day."""
-    lines = workspace_lines(workspace)
+    if lines is None:
+        lines, _ids = workspace_lines(workspace)
     facts = client_facts(workspace=workspace, as_of=as_of, assessments=assessments, lines=lines)
     target = workspace.target_hourly_rate
     found = {}
@@ -211,14 +202,14 @@ def alerts_holding_on(*, workspace: Workspace, as_of: dt.date, rows) -> dict[int
     }
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def alerts_sync(
     *, workspace: Workspace, as_of: dt.date, assessments: dict[int, Assessment]
 ) -> tuple[int, int]:
     """Open an alert for every new crossing, refresh the evidence of those still crossed, and
     resolve those whose condition cleared. Returns (opened, resolved)."""
-    crossings = crossings_on(workspace=workspace, as_of=as_of, assessments=assessments)
-    boundary_ids = dict(Boundary.objects.for_workspace(workspace).values_list("kind", "pk"))
+    lines, boundary_ids = workspace_lines(workspace)
+    crossings = crossings_on(workspace=workspace, as_of=as_of, assessments=assessments, lines=lines)
     unresolved = {
         (alert.client_id, alert.boundary_id): alert
         for alert in Alert.objects.for_workspace(workspace)

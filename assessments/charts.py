@@ -78,9 +78,14 @@ def quadrant(score: int, revenue_share: float, split: float) -> str:
 
 
 def portfolio_map(rows) -> tuple[list[Bubble], dict]:
-    """Active, scored clients placed by share of revenue (x) against health (y), bubble area
-    by hours. The vertical line is an equal share (1 / number of clients)."""
-    placed = [r for r in rows if r.snapshot and r.client.status == "active"]
+    """Active clients with enough evidence placed by share of revenue (x) against health (y),
+    bubble area by hours. The vertical line is an equal share (1 / number of clients). A client
+    with little data would sit at the neutral score and look like one to let go: left out."""
+    placed = [
+        r
+        for r in rows
+        if r.snapshot and r.client.status == "active" and r.snapshot.confidence != "low"
+    ]
     if not placed:
         return [], {}
     largest_share = max((r.revenue_share or 0) for r in placed) or 1.0

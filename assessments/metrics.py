@@ -13,15 +13,19 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -65,6 +69,14 @@ class DaysBetween(Func):
         (start_sql, start_params), (end_sql, end_params) = self._parts(compiler, connection)
         sql = f"((({end_sql})::date - ({start_sql})::date)::double precision)"
         return sql, (*end_params, *start_params)
+
+
+class Equals(Func):
+    """`a = b` as a value (true/false), without the ORM's filter machinery."""
+
+    arg_joiner = " = "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 def decay_weight(age_days, half_life_days: int):
@@ -134,12 +146,16 @@ def _interaction_aggregates(workspace: Workspace) -> dict:
         "w_feelings": _weighted(weight, has_feeling),
         "w_feeling_sum": _weighted(weight, has_feeling, Cast("feeling", FloatField())),
     }
+    # Kinds and flags as 0/1 numbers summed: plain arithmetic, cheaper to build than 42
+    # filtered aggregates, and the same SQL on both backends.
     for kind in InteractionKind.values:
-        aggregates[f"kind:{kind}"] = Count("pk", filter=Q(kind=kind))
-        aggregates[f"w_kind:{kind}"] = _weighted(weight, Q(kind=kind))
+        one = Cast(Equals(F("kind"), Value(kind)), IntegerField())
+        aggregates[f"kind:{kind}"] = Sum(one)
+        aggregates[f"w_kind:{kind}"] = Sum(Cast(one, FloatField()) * weight)
     for flag in Flag.values:
-        aggregates[f"flag:{flag}"] = Count("pk", filter=Q(**{flag_field(flag): True}))
-        aggregates[f"w_flag:{flag}"] = _weighted(weight, Q(**{flag_field(flag): True}))
+        one = Cast(F(flag_field(flag)), IntegerField())
+        aggregates[f"flag:{flag}"] = Sum(one)
+        aggregates[f"w_flag:{flag}"] = Sum(Cast(one, FloatField()) * weight)
     return aggregates
 
 
@@ -189,45 +205,117 @@ def _invoice_aggregates(window: Window) -> dict:
     }
 
 
-def client_metrics(
-    *, workspace: Workspace, window: Window, client_ids=None
-) -> dict[int, ClientMetrics]:
-    """Aggregates of every client of the workspace with evidence in the window, keyed by client
-    id (all clients, or those in `client_ids`); two queries in all."""
+def _interaction_rows(workspace: Workspace, window: Window, client_ids) -> QuerySet:
     start, end = _day_bounds(workspace, window)
     # The interaction table's own workspace column: ~8x faster than going through the client.
-    interactions = Interaction.objects.filter(
-        workspace=workspace, deleted_at__isnull=True, occurred_at__gte=start, occurred_at__lt=end
+    rows = Interaction.objects.filter(
+        workspace_id=workspace.pk,
+        deleted_at__isnull=True,
+        occurred_at__gte=start,
+        occurred_at__lt=end,
     )
-    invoices = Invoice.objects.filter(
-        workspace=workspace,
+    if client_ids is not None:
+        rows = rows.filter(client_id__in=client_ids)
+    return (
+        rows.order_by()
+        .alias(recency=_interaction_weight(workspace, window))
+        .values("client_id")
+        .annotate(**_prefixed(_interaction_aggregates(workspace)))
+    )
+
+
+def _invoice_rows(workspace: Workspace, window: Window, client_ids) -> QuerySet:
+    rows = Invoice.objects.filter(
+        workspace_id=workspace.pk,
         void=False,
         issued_on__gte=window.first_day,
         issued_on__lte=window.as_of,
     )
     if client_ids is not None:
-        interactions = interactions.filter(client_id__in=client_ids)
-        invoices = invoices.filter(client_id__in=client_ids)
-    results: dict[int, ClientMetrics] = {}
-    rows = (
-        interactions.order_by()
-        .alias(recency=_interaction_weight(workspace, window))
-        .values("client_id")
-        .annotate(**_prefixed(_interaction_aggregates(workspace)))
-    )
-    for row in rows:
-        metrics = results.setdefault(row["client_id"], ClientMetrics(row["client_id"]))
-        _fill_interactions(metrics, _unprefixed(row))
-    rows = (
-        invoices.order_by()
+        rows = rows.filter(client_id__in=client_ids)
+    return (
+        rows.order_by()
         .alias(recency=_invoice_weight(window))
         .values("client_id")
         .annotate(**_prefixed(_invoice_aggregates(window)))
     )
-    for row in rows:
-        metrics = results.setdefault(row["client_id"], ClientMetrics(row["client_id"]))
-        _fill_invoices(metrics, _unprefixed(row))
+
+
+# Up to this many clients are filtered in the query; more, and the whole workspace is read
+# and the rest dropped (one compiled query per size, so the cache below stays small).
+FILTERED_CLIENTS = 50
+
+
+def client_metrics(
+    *, workspace: Workspace, window: Window, client_ids=None
+) -> dict[int, ClientMetrics]:
+    """Aggregates of every client of the workspace with evidence in the window, keyed by client
+    id (all clients, or those in `client_ids`); two queries in all."""
+    wanted = None if client_ids is None else set(client_ids)
+    filtered = None if wanted is None or len(wanted) > FILTERED_CLIENTS else sorted(wanted)
+    results: dict[int, ClientMetrics] = {}
+    for build, fill in ((_interaction_rows, _fill_interactions), (_invoice_rows, _fill_invoices)):
+        for row in _compiled_rows(build, workspace, window, filtered):
+            if wanted is None or row["client_id"] in wanted:
+                metrics = results.setdefault(row["client_id"], ClientMetrics(row["client_id"]))
+                fill(metrics, _unprefixed(row))
     return results
+
+
+# Compiling ~50 aggregates takes Django ~10 ms, several times what the database needs to run
+# them; rescoring one client on every logged entry pays that twice. So each query shape is
+# compiled once, with sentinel values in place of the workspace, the day and the clients, and
+# run with the real values swapped in. Shape = backend, time zone, window, half-life, number
+# of clients; tests compare the results with a plain Python computation.
+_SENTINEL_DAY = dt.date(1901, 2, 3)
+_SENTINEL_WORKSPACE = -737_373
+_compiled: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _compiled_rows(build, workspace: Workspace, window: Window, client_ids) -> list[dict]:
+    connection = connections[router.db_for_read(Interaction)]
+    sentinel_window = Window(_SENTINEL_DAY, window.days, window.half_life_days)
+    # Far from any other number in the query (e.g. the exponent's floor, -50).
+    sentinel_clients = (
+        None if client_ids is None else [-(10**9 + n) for n in range(len(client_ids))]
+    )
+    key = (
+        build.__name__,
+        connection.alias,
+        workspace.time_zone,
+        window.days,
+        window.half_life_days,
+        None if client_ids is None else len(client_ids),
+    )
+    if key not in _compiled:
+        sentinel = Workspace(pk=_SENTINEL_WORKSPACE, time_zone=workspace.time_zone)
+        queryset = build(sentinel, sentinel_window, sentinel_clients)
+        _compiled[key] = queryset.query.get_compiler(connection=connection).as_sql()
+    sql, params = _compiled[key]
+    swap = _adapted_swaps(connection, workspace, sentinel_window, window)
+    swap[_SENTINEL_WORKSPACE] = workspace.pk
+    swap.update(zip(sentinel_clients or (), client_ids or (), strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [swap.get(param, param) for param in params])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _adapted_swaps(connection, workspace: Workspace, sentinel: Window, real: Window) -> dict:
+    """Sentinel parameter -> real parameter, both as the backend receives them."""
+    date_field, datetime_field = DateField(), Interaction._meta.get_field("occurred_at")
+    swaps = {}
+    for fake, true in ((sentinel.as_of, real.as_of), (sentinel.first_day, real.first_day)):
+        swaps[date_field.get_db_prep_value(fake, connection)] = date_field.get_db_prep_value(
+            true, connection
+        )
+    for fake, true in zip(
+        _day_bounds(workspace, sentinel), _day_bounds(workspace, real), strict=True
+    ):
+        swaps[datetime_field.get_db_prep_value(fake, connection)] = (
+            datetime_field.get_db_prep_value(true, connection)
+        )
+    return swaps
 
 
 def _prefixed(aggregates: dict) -> dict:
@@ -260,9 +348,9 @@ def _fill_interactions(metrics: ClientMetrics, row: dict) -> None:
     ):
         setattr(metrics, name, float(row[name] or 0.0))
     metrics.last_distrust_on = _as_date(row["last_distrust_on"])
-    metrics.kinds = {kind: int(row[f"kind:{kind}"]) for kind in InteractionKind.values}
+    metrics.kinds = {kind: int(row[f"kind:{kind}"] or 0) for kind in InteractionKind.values}
     metrics.w_kinds = {kind: float(row[f"w_kind:{kind}"] or 0) for kind in InteractionKind.values}
-    metrics.flags = {flag: int(row[f"flag:{flag}"]) for flag in Flag.values}
+    metrics.flags = {flag: int(row[f"flag:{flag}"] or 0) for flag in Flag.values}
     metrics.w_flags = {flag: float(row[f"w_flag:{flag}"] or 0) for flag in Flag.values}
 
 

@@ -281,6 +281,8 @@ class Interaction(models.Model):
             models.Index(fields=["client", "-occurred_at"], name="interaction_timeline_idx"),
             # Workspace-wide aggregates over a window of time (assessments).
             models.Index(fields=["workspace", "occurred_at"], name="interaction_ws_time_idx"),
+            # The quick log's defaults: the author's last entry.
+            models.Index(fields=["author", "-created_at"], name="interaction_author_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -369,6 +371,8 @@ class Invoice(models.Model):
         indexes = [
             # Per-client invoice lists and payment aggregates.
             models.Index(fields=["client", "-issued_on"], name="invoice_client_idx"),
+            # Health metrics and revenue shares: a workspace's invoices issued in a window.
+            models.Index(fields=["workspace", "issued_on"], name="invoice_ws_issued_idx"),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,14 @@ from portfolio.views.interactions import quick_log_context
 from .. import charts, selectors
 
 PAGE_SIZE = 25
+# The map's text alternative names this many clients per quadrant, largest share first.
+QUADRANT_NAMES = 12
+QUADRANTS = [
+    ("keep_and_grow", _("Keep and grow")),
+    ("protect_your_energy", _("Protect your energy")),
+    ("renegotiate", _("Renegotiate")),
+    ("consider_ending", _("Consider ending")),
+]
 ALERTS_SHOWN = 8
 
 # sort key -> (label, key function, reverse). Clients without a score yet go last.
@@ -65,11 +73,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     members = list(workspace_members(workspace=workspace))
     steps = workspace_setup_steps(workspace=workspace, member_count=len(members))
     bubbles, frame = charts.portfolio_map(rows)
+    quadrants = [
+        {
+            "label": label,
+            "rows": placed,
+            "shown": placed[:QUADRANT_NAMES],
+            "more": max(0, len(placed) - QUADRANT_NAMES),
+        }
+        for code, label in QUADRANTS
+        for placed in [
+            sorted(
+                (b.row for b in bubbles if b.quadrant == code),
+                key=lambda row: -(row.revenue_share or 0),
+            )
+        ]
+    ]
     alerts = selectors.alerts_showing(workspace=workspace)
     context |= {
         "overview": selectors.overview(rows),
         "bubbles": bubbles,
         "map": frame,
+        "quadrants": quadrants,
+        "unplaced": [
+            row
+            for row in rows
+            if row.client.status == "active"
+            and (row.snapshot is None or row.snapshot.confidence == "low")
+        ],
         "alerts": alerts[:ALERTS_SHOWN],
         "alerts_more": max(0, len(alerts) - ALERTS_SHOWN),
         "members": members,

@@ -36,15 +36,35 @@ def _weight(age: int, half_life: int) -> float:
 
 def python_metrics(workspace, client, window: Window) -> dict:
     """The definitions, written plainly."""
-    result = {"entries": 0, "contacts": 0, "minutes": 0, "billable_minutes": 0, "feelings": 0,
-              "feeling_sum": 0, "feelings_low": 0, "w_entries": 0.0, "w_contacts": 0.0,
-              "w_minutes": 0.0, "w_billable_minutes": 0.0, "w_feelings": 0.0,
-              "w_feeling_sum": 0.0, "kinds": dict.fromkeys(InteractionKind.values, 0),
-              "w_kinds": dict.fromkeys(InteractionKind.values, 0.0),
-              "flags": dict.fromkeys(Flag.values, 0), "w_flags": dict.fromkeys(Flag.values, 0.0),
-              "invoices": 0, "revenue": 0.0, "invoices_due": 0, "invoices_late": 0,
-              "days_late": 0, "overdue_amount": 0.0, "w_revenue": 0.0, "w_invoices_due": 0.0,
-              "w_invoices_late": 0.0, "w_days_late": 0.0}  # fmt: skip
+    result = {
+        "entries": 0,
+        "contacts": 0,
+        "minutes": 0,
+        "billable_minutes": 0,
+        "feelings": 0,
+        "feeling_sum": 0,
+        "feelings_low": 0,
+        "w_entries": 0.0,
+        "w_contacts": 0.0,
+        "w_minutes": 0.0,
+        "w_billable_minutes": 0.0,
+        "w_feelings": 0.0,
+        "w_feeling_sum": 0.0,
+        "kinds": dict.fromkeys(InteractionKind.values, 0),
+        "w_kinds": dict.fromkeys(InteractionKind.values, 0.0),
+        "flags": dict.fromkeys(Flag.values, 0),
+        "w_flags": dict.fromkeys(Flag.values, 0.0),
+        "invoices": 0,
+        "revenue": 0.0,
+        "invoices_due": 0,
+        "invoices_late": 0,
+        "days_late": 0,
+        "overdue_amount": 0.0,
+        "w_revenue": 0.0,
+        "w_invoices_due": 0.0,
+        "w_invoices_late": 0.0,
+        "w_days_late": 0.0,
+    }
     for i in Interaction.objects.filter(client=client, deleted_at__isnull=True):
         age = (window.as_of - i.occurred_at.astimezone(workspace.tzinfo).date()).days
         if not 0 <= age < window.days:
@@ -111,8 +131,9 @@ def _history(workspace, seed: int = 7):
     for client in clients:
         for _ in range(60):
             day = AS_OF - dt.timedelta(days=rng.randint(-5, 240))
-            moment = dt.datetime.combine(day, dt.time(rng.randint(0, 23), rng.choice([0, 30])),
-                                         tzinfo=LISBON)  # fmt: skip
+            moment = dt.datetime.combine(
+                day, dt.time(rng.randint(0, 23), rng.choice([0, 30])), tzinfo=LISBON
+            )
             interaction = InteractionFactory.build(
                 client=client,
                 workspace=workspace,
@@ -178,11 +199,13 @@ def test_window_edges_are_whole_days_in_the_workspace_time_zone(lisbon):
     window = Window(AS_OF, 180, 45)
     at = lambda day, hour, minute: dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LISBON)  # noqa: E731
     InteractionFactory(client=client, occurred_at=at(AS_OF, 23, 50), minutes=1)  # in, age 0
-    InteractionFactory(client=client, occurred_at=at(AS_OF + dt.timedelta(days=1), 0, 10),
-                       minutes=10)  # after D  # fmt: skip
+    InteractionFactory(
+        client=client, occurred_at=at(AS_OF + dt.timedelta(days=1), 0, 10), minutes=10
+    )  # after D
     InteractionFactory(client=client, occurred_at=at(window.first_day, 0, 5), minutes=100)  # in
-    InteractionFactory(client=client, occurred_at=at(window.first_day - dt.timedelta(days=1),
-                                                     23, 55), minutes=1000)  # fmt: skip
+    InteractionFactory(
+        client=client, occurred_at=at(window.first_day - dt.timedelta(days=1), 23, 55), minutes=1000
+    )
     metrics = client_metrics(workspace=lisbon, window=window)[client.pk]
     assert metrics.minutes == 101
     # The entry of D itself weighs 1; the one on the first day weighs 0.5 ** (179 / 45).
@@ -191,8 +214,9 @@ def test_window_edges_are_whole_days_in_the_workspace_time_zone(lisbon):
 
 def test_very_old_events_weigh_nothing_and_never_underflow(lisbon):
     client = ClientFactory(workspace=lisbon)
-    InteractionFactory(client=client, occurred_at=timezone.make_aware(dt.datetime(2024, 12, 1)),
-                       minutes=60)  # fmt: skip
+    InteractionFactory(
+        client=client, occurred_at=timezone.make_aware(dt.datetime(2024, 12, 1)), minutes=60
+    )
     metrics = client_metrics(workspace=lisbon, window=Window(AS_OF, 730, 7))[client.pk]
     assert metrics.minutes == 60
     assert metrics.w_minutes == pytest.approx(60 * math.exp(-50))
@@ -229,8 +253,9 @@ def test_days_between_counts_whole_days_across_months_years_and_clock_changes(li
         .get()
     )
     assert row.age == (AS_OF - dt.date(2025, 10, 24)).days == 392
-    invoice = InvoiceFactory(client=client, issued_on=dt.date(2026, 2, 27),
-                             due_on=dt.date(2026, 3, 2))  # fmt: skip
+    invoice = InvoiceFactory(
+        client=client, issued_on=dt.date(2026, 2, 27), due_on=dt.date(2026, 3, 2)
+    )
     days = Invoice.objects.filter(pk=invoice.pk).annotate(
         days=DaysBetween(F("issued_on"), F("due_on"))
     )
@@ -239,3 +264,38 @@ def test_days_between_counts_whole_days_across_months_years_and_clock_changes(li
         days=DaysBetween(F("due_on"), F("issued_on"))
     )
     assert backwards.get().days == -3
+
+
+def test_a_compiled_query_serves_other_days_workspaces_and_clients_correctly(
+    lisbon, other_workspace
+):
+    """Each query shape is compiled once and reused with other values: every reuse must give
+    the plain Python answer for its own workspace, day and clients."""
+    other_workspace.time_zone = "Europe/Lisbon"
+    other_workspace.save()
+    mine = _history(lisbon, seed=1)
+    theirs = _history(other_workspace, seed=2)
+    for workspace, clients in ((lisbon, mine), (other_workspace, theirs)):
+        for as_of in (AS_OF, AS_OF - dt.timedelta(days=30), AS_OF - dt.timedelta(days=95)):
+            window = Window(as_of, 180, 45)
+            for subset in (clients[:1], clients[1:], None):
+                ids = None if subset is None else [c.pk for c in subset]
+                found = client_metrics(workspace=workspace, window=window, client_ids=ids)
+                expected_ids = {c.pk for c in (subset or clients)}
+                assert set(found) <= expected_ids
+                for client in subset or clients:
+                    expected = python_metrics(workspace, client, window)
+                    actual = found.get(client.pk)
+                    if actual is None:
+                        assert expected["entries"] == expected["invoices"] == 0
+                        continue
+                    for name in (
+                        "entries",
+                        "minutes",
+                        "revenue",
+                        "w_minutes",
+                        "w_revenue",
+                        "invoices_late",
+                        "days_late",
+                    ):
+                        assert getattr(actual, name) == pytest.approx(expected[name]), name

@@ -25,7 +25,7 @@ def test_the_dashboard_shows_bands_alerts_the_map_and_the_table(good_and_bad, ow
     assert "Clients by health" in page
     assert "Disrespect" in page  # the bad client's alert
     assert reverse("portfolio:client_detail", kwargs={"ws": "aurora", "code": bad.code}) in page
-    assert "<circle" in page and "The map as a table" in page
+    assert "<circle" in page and "The map in words" in page
     assert page.index("Bad Co") < page.index("Good Co") or "Lowest score first" in page
 
 
@@ -314,3 +314,29 @@ def test_a_member_cannot_mute_a_line(good_and_bad, member, logged_in):
     )
     assert response.status_code == 403
     assert not alert.boundary.muted_clients.exists()
+
+
+def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
+    good_and_bad, owner, logged_in
+):
+    import re
+
+    good, _bad = good_and_bad
+    history_start = workspace_today(good.workspace) - dt.timedelta(days=3)
+    from assessments.services import history_rebuild
+
+    history_rebuild(workspace=good.workspace, since=history_start)
+    owner.language = "pt-br"
+    owner.save()
+    browser = logged_in(owner)
+    pages = [
+        browser.get(url("workspace:home", good.workspace)).content.decode(),
+        browser.get(
+            url("assessments:client_health", good.workspace, code=good.code)
+        ).content.decode(),
+    ]
+    for page in pages:
+        assert "<svg" in page
+        assert not re.findall(r' (?:x1|x2|y1|y2|cx|cy|r)="[^"]*,', page)
+        for points in re.findall(r'points="([^"]*)"', page):
+            assert all(pair.count(",") == 1 for pair in points.split()), points
