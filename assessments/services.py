@@ -78,9 +78,11 @@ def snapshots_write(
     as_of: dt.date | None = None,
     client_ids=None,
     settings: ScoringSettings | None = None,
+    reuse_history: bool = True,
 ) -> dict[int, Assessment]:
     """Score the workspace's clients (or those given) as of a day and store the snapshots,
-    replacing that day's. Returns the assessments, by client id."""
+    replacing that day's. Returns the assessments, by client id. The score of 30 days before
+    (for the trend) is read from its snapshot unless `reuse_history` is off."""
     as_of = as_of or workspace_today(workspace)
     settings = settings or scoring_settings(workspace)
     clients = Client.objects.for_workspace(workspace).alive()
@@ -90,7 +92,11 @@ def snapshots_write(
     if not ids:
         return {}
     assessments = assess_clients(
-        workspace=workspace, as_of=as_of, client_ids=ids, settings=settings, reuse_history=True
+        workspace=workspace,
+        as_of=as_of,
+        client_ids=ids,
+        settings=settings,
+        reuse_history=reuse_history,
     )
     record = settings_record(workspace, settings)
     snapshots = [_snapshot(workspace, assessment, record) for assessment in assessments.values()]
@@ -117,14 +123,22 @@ def history_rebuild(*, workspace: Workspace, client_ids=None, since: dt.date | N
     current settings: after an import of past history, trends and charts are there at once."""
     today = workspace_today(workspace)
     earliest = today - dt.timedelta(days=HISTORY_DAYS)
-    day = max(since or earliest, earliest)
+    start = max(since or earliest, earliest)
+    # Snapshots before `since` still hold (their data did not change) and can give the trend's
+    # earlier score; when the change reaches further back than the replay, only those replayed.
+    trusted_from = start if since is None or since < earliest else dt.date.min
     settings = scoring_settings(workspace)
     written = 0
+    day = start
     while day < today:
         with transaction.atomic():
             written += len(
                 snapshots_write(
-                    workspace=workspace, as_of=day, client_ids=client_ids, settings=settings
+                    workspace=workspace,
+                    as_of=day,
+                    client_ids=client_ids,
+                    settings=settings,
+                    reuse_history=day - dt.timedelta(days=30) >= trusted_from,
                 )
             )
         day += dt.timedelta(days=1)

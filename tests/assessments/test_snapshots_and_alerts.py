@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
-from assessments.engine import assess_clients
+from assessments.engine import assess_clients, scoring_settings, settings_record
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
 from assessments.services import (
     clients_rescore,
@@ -97,7 +97,35 @@ def test_an_import_of_past_history_replays_the_trend_and_the_chart_at_once(
     today = workspace_today(good.workspace)
     assert len(days) == 91
     assert min(days) == today - dt.timedelta(days=90)
-    assert HealthSnapshot.objects.get(client=good, as_of=today).trend_30d is not None
+    stored = HealthSnapshot.objects.get(client=good, as_of=today)
+    live = assess_clients(workspace=good.workspace, as_of=today, client_ids=[good.pk])[good.pk]
+    assert stored.trend_30d is not None
+    assert (stored.score, stored.trend_30d) == (live.health.score, live.trend_30d)
+
+
+def test_a_replay_never_trusts_a_snapshot_older_than_the_change(
+    good_and_bad, django_capture_on_commit_callbacks
+):
+    """Stale history from before an import of the past must not feed the replayed trends."""
+    good, _bad = good_and_bad
+    today = workspace_today(good.workspace)
+    long_ago = today - dt.timedelta(days=100)
+    HealthSnapshot.objects.create(
+        workspace=good.workspace,
+        client=good,
+        as_of=long_ago + dt.timedelta(days=-20),
+        score=1,
+        band="critical",
+        confidence="high",
+        evidence_count=50,
+        suggestion="end",
+        formula_version=scoring.FORMULA_VERSION,
+        settings=settings_record(good.workspace, scoring_settings(good.workspace)),
+    )
+    history_rebuild(workspace=good.workspace, client_ids=[good.pk], since=ALL_HISTORY)
+    first = HealthSnapshot.objects.filter(client=good).order_by("as_of")[1]
+    live = assess_clients(workspace=good.workspace, as_of=first.as_of, client_ids=[good.pk])
+    assert first.trend_30d == live[good.pk].trend_30d
 
 
 def test_the_history_replay_writes_only_the_changed_clients(good_and_bad):
