@@ -139,7 +139,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()
-    runner = get_runner(settings)(verbosity=0, keepdb=args.keep)
+    runner = get_runner(settings)(verbosity=0, keepdb=args.keep, interactive=False)
     old_config = runner.setup_databases()
     try:
         from accounts.models import User, Workspace
