@@ -204,8 +204,6 @@ RESPECT_WEIGHTS = {"disrespect": 2.0, "dispute": 1.5, "complaint": 1.0, "unreaso
 
 
 def respect(m: ClientMetrics) -> DimensionScore:
-    if m.contacts == 0:
-        return DimensionScore(None, [])
     weighted = {
         "disrespect": m.w_flags.get("disrespect", 0.0),
         "dispute": m.w_kinds.get("dispute", 0.0),
@@ -218,12 +216,18 @@ def respect(m: ClientMetrics) -> DimensionScore:
         "complaint": m.kinds.get("complaint", 0),
         "unreasonable_demand": m.flags.get("unreasonable_demand", 0),
     }
+    # A flag logged on the user's own work (a rude comment on a delivery) is contact too.
+    flagged = counts["disrespect"] + counts["unreasonable_demand"]
+    if m.contacts == 0 and not any(counts.values()):
+        return DimensionScore(None, [])
     bad = sum(RESPECT_WEIGHTS[name] * value for name, value in weighted.items())
     good = m.w_kinds.get("praise", 0.0) + m.w_flags.get("gratitude", 0.0)
-    contacts = max(m.w_contacts, 1.0)
+    flagged_weight = weighted["disrespect"] + weighted["unreasonable_demand"]
+    contacts = max(m.w_contacts, flagged_weight, 1.0)
+    contact_count = max(m.contacts, flagged)
     score = 100 * math.exp(-4 * bad / contacts) + min(10.0, 20 * good / contacts)
     evidence = [
-        Evidence(name, {"count": count, "contacts": m.contacts})
+        Evidence(name, {"count": count, "contacts": contact_count})
         for name, count in counts.items()
         if count
     ]
@@ -236,10 +240,10 @@ def respect(m: ClientMetrics) -> DimensionScore:
 
 
 def trust(m: ClientMetrics, as_of: dt.date) -> DimensionScore:
-    if m.contacts == 0:
-        return DimensionScore(None, [])
     distrust = m.w_flags.get("distrust", 0.0)
     count = m.flags.get("distrust", 0)
+    if m.contacts == 0 and not count:
+        return DimensionScore(None, [])
     if not count:
         return DimensionScore(100, [Evidence("no_distrust", {"contacts": m.contacts})])
     days_ago = (as_of - m.last_distrust_on).days if m.last_distrust_on else 0

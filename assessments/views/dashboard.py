@@ -16,6 +16,7 @@ from portfolio import selectors as portfolio_selectors
 from portfolio.views.interactions import quick_log_context
 
 from .. import charts, selectors
+from .health import alert_context
 
 PAGE_SIZE = 25
 # The map's text alternative names this many clients per quadrant, largest share first.
@@ -108,6 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "client_total": len(rows),
         "recent": portfolio_selectors.recent_interactions(workspace=workspace, limit=10),
     }
+    context |= alert_context(request)
     if request.membership.can_write:
         context |= quick_log_context(request)
     return render(request, "assessments/dashboard.html", context)

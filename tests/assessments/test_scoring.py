@@ -1078,3 +1078,19 @@ def test_every_piece_of_evidence_and_every_reason_reads_as_a_sentence(language):
             assert text.strip(), evidence
             assert "%(" not in text, (evidence, text)
             assert explain.sentence(evidence.to_json()) == text  # as stored in a snapshot
+
+
+def test_disrespect_logged_on_the_users_own_work_still_counts_against_respect_and_trust():
+    """A rude comment on a delivery is logged on a work session: it must not be lost because
+    no call or message was logged."""
+    rude = metrics(
+        entries=10,
+        kinds={"work_session": 10},
+        flags={"disrespect": 6, "distrust": 3},
+        last_distrust_on=AS_OF,
+    )
+    assert respect(rude).score is not None and respect(rude).score < 30
+    assert respect(rude).evidence[0].params == {"count": 6, "contacts": 6}
+    assert trust(rude, AS_OF).score is not None and trust(rude, AS_OF).score < 50
+    quiet = metrics(entries=10, kinds={"work_session": 10})
+    assert respect(quiet).score is None and trust(quiet, AS_OF).score is None

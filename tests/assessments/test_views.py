@@ -340,3 +340,11 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
         assert not re.findall(r' (?:x1|x2|y1|y2|cx|cy|r)="[^"]*,', page)
         for points in re.findall(r'points="([^"]*)"', page):
             assert all(pair.count(",") == 1 for pair in points.split()), points
+
+
+def test_the_dashboards_snooze_field_starts_a_week_ahead(good_and_bad, owner, logged_in):
+    clients_rescore(workspace=good_and_bad[1].workspace)
+    page = logged_in(owner).get(url("workspace:home", good_and_bad[1].workspace)).content.decode()
+    week = workspace_today(good_and_bad[1].workspace) + dt.timedelta(days=7)
+    assert 'name="until" id="snooze-' in page
+    assert f'value="{week.isoformat()}"' in page

@@ -1,0 +1,84 @@
+"""The health of the portfolio as a person meets it: alerts handled in place, the table sorted
+without a reload and the back button, the health panel on a client's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from accounts.services import user_sign_up
+from assessments.models import Alert, AlertStatus
+from assessments.services import clients_rescore
+from tests.assessments.conftest import history
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def dashboard(page: Page):
+    user, workspace = user_sign_up(
+        email="ana@example.com", password="long-passphrase-1", name="Ana"
+    )
+    for name, feeling, flags in (("Dream Co", 2, ["gratitude"]), ("Storm Ltd", -2, ["disrespect"])):
+        history(
+            ClientFactory(workspace=workspace, name=name, owner=user),
+            user,
+            feeling=feeling,
+            flags=flags,
+        )
+    clients_rescore(workspace=workspace)
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", "ana@example.com")
+    page.fill("#id_password", "long-passphrase-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/w/ana/$"))
+    page.workspace = workspace
+    return page
+
+
+def test_an_alert_is_snoozed_in_place_and_the_snooze_undone(dashboard: Page):
+    page = dashboard
+    page.evaluate("window.__marker = 'same page'")
+    alerts = page.locator("#alerts-title").locator("..")
+    disrespect = alerts.locator("li.alert-item", has_text="Disrespect").first
+    expect(disrespect).to_contain_text("Storm Ltd")
+    disrespect.get_by_role("button", name="Snooze").click()
+    expect(alerts).to_contain_text("Snoozed until")
+    alert = Alert.objects.get(client__name="Storm Ltd", boundary__kind="disrespect")
+    assert alert.status == AlertStatus.SNOOZED
+    alerts.get_by_role("button", name="Undo").click()
+    expect(alerts.locator("li.alert-item", has_text="Disrespect").first).to_contain_text(
+        "Storm Ltd"
+    )
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.OPEN
+    assert page.evaluate("window.__marker") == "same page"  # never reloaded
+
+
+def test_sorting_the_table_keeps_the_page_and_the_back_button_restores_the_order(
+    dashboard: Page,
+):
+    page = dashboard
+    page.evaluate("window.__marker = 'same page'")
+    table = page.locator("#client-table")
+    first_row = table.locator("tbody tr").first
+    expect(first_row).to_contain_text("Storm Ltd")  # lowest score first
+    page.select_option("#sort", "-score")
+    expect(first_row).to_contain_text("Dream Co")
+    expect(page).to_have_url(re.compile(r"sort=-score"))
+    assert page.evaluate("window.__marker") == "same page"
+    page.go_back()
+    expect(page.locator("#client-table tbody tr").first).to_contain_text("Storm Ltd")
+
+
+def test_a_map_bubble_opens_its_client_whose_page_explains_the_score(dashboard: Page):
+    page = dashboard
+    page.locator("a.bubble-link[aria-label^='Storm Ltd']").click()
+    expect(page.locator("h1")).to_have_text("Storm Ltd")
+    panel = page.locator("#health-panel")
+    expect(panel).to_contain_text("What makes the score")
+    expect(panel).to_contain_text("Disrespect was logged")
+    expect(panel).to_contain_text("The decision is yours")
