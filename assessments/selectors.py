@@ -119,6 +119,23 @@ def overview(rows: list[PortfolioRow]) -> Overview:
     )
 
 
+def score_series(*, workspace: Workspace, client_ids, days: int = SPARKLINE_DAYS) -> dict:
+    """The last `days` days of scores per client, oldest first, as plain numbers (the
+    sparklines need nothing else); one query."""
+    since = workspace_today(workspace) - dt.timedelta(days=days)
+    rows = (
+        HealthSnapshot.objects.filter(
+            workspace=workspace, client_id__in=list(client_ids), as_of__gte=since
+        )
+        .order_by("client_id", "as_of")
+        .values_list("client_id", "score")
+    )
+    series = defaultdict(list)
+    for client_id, score in rows:
+        series[client_id].append(score)
+    return series
+
+
 def score_histories(
     *, workspace: Workspace, client_ids, days: int = SPARKLINE_DAYS
 ) -> dict[int, list[HealthSnapshot]]:

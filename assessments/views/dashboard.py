@@ -52,11 +52,11 @@ def _table_context(request: HttpRequest, rows) -> dict:
     _label, key, reverse = SORTS[sort]
     ordered = sorted(rows, key=key, reverse=reverse)
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    histories = selectors.score_histories(
+    series = selectors.score_series(
         workspace=request.workspace, client_ids=[row.client.pk for row in page]
     )
     for row in page:
-        row.sparkline = charts.sparkline([s.score for s in histories.get(row.client.pk, [])])
+        row.sparkline = charts.sparkline(series.get(row.client.pk, []))
     return {
         "page": page,
         "sort": sort,
