@@ -274,6 +274,11 @@ class Membership(models.Model):
         default=False,
         help_text=_("Once a week, an email with this workspace's alerts and troubled clients."),
     )
+    follow_up_emails = models.BooleanField(
+        _("follow-up emails"),
+        default=False,
+        help_text=_("An email when it is time to look back on a decision you made in a review."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 from accounts.models import Workspace
 from portfolio.models import Client, ClientStatus
 
-from .models import AT_RISK_BANDS, Alert, Band, HealthSnapshot
+from .models import AT_RISK_BANDS, Alert, Band, FollowUp, HealthSnapshot, Review, ReviewStatus
 from .services import workspace_today
 
 SPARKLINE_DAYS = 90
@@ -166,3 +166,61 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None):
         alerts = alerts.filter(client=client)
     severity_order = {"critical": 0, "warning": 1, "info": 2}
     return sorted(alerts, key=lambda a: (severity_order[a.severity], -a.opened_at.timestamp()))
+
+
+@dataclass
+class DepartureQuarter:
+    label_year: int
+    label_quarter: int
+    by_who: dict  # ended_by code -> count
+    by_reason: dict  # departure_reason code -> count
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_who.values())
+
+
+def departures(*, workspace: Workspace, quarters: int = 8) -> list[DepartureQuarter]:
+    """Ended clients by quarter of their end, who ended it and why — newest first, the last
+    `quarters` quarters that had any; one query."""
+    rows = (
+        Client.objects.for_workspace(workspace)
+        .alive()
+        .filter(status=ClientStatus.ENDED, ended_on__isnull=False)
+        .values_list("ended_on", "ended_by", "departure_reason")
+    )
+    found: dict[tuple[int, int], DepartureQuarter] = {}
+    for ended_on, ended_by, reason in rows:
+        key = (ended_on.year, (ended_on.month - 1) // 3 + 1)
+        quarter = found.setdefault(key, DepartureQuarter(*key, defaultdict(int), defaultdict(int)))
+        quarter.by_who[ended_by or "unknown"] += 1
+        if reason:
+            quarter.by_reason[reason] += 1
+    quarters_found = [found[key] for key in sorted(found, reverse=True)[:quarters]]
+    for quarter in quarters_found:  # plain dicts: templates look keys up before attributes
+        quarter.by_who, quarter.by_reason = dict(quarter.by_who), dict(quarter.by_reason)
+    return quarters_found
+
+
+def follow_ups_due(*, workspace: Workspace, user) -> list:
+    """The user's own follow-ups whose day has come and that wait for an answer."""
+    return list(
+        FollowUp.objects.filter(
+            workspace=workspace,
+            review__author=user,
+            answered_at__isnull=True,
+            due_on__lte=workspace_today(workspace),
+            review__client__deleted_at__isnull=True,
+        )
+        .select_related("review__client")
+        .order_by("due_on")
+    )
+
+
+def reviews_in_progress(*, workspace: Workspace, user) -> list:
+    return list(
+        Review.objects.for_workspace(workspace)
+        .filter(author=user, status=ReviewStatus.IN_PROGRESS, client__deleted_at__isnull=True)
+        .select_related("client")
+        .order_by("-updated_at")
+    )

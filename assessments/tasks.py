@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
 
@@ -33,3 +34,9 @@ def rescore_workspace_later(workspace: Workspace) -> None:
     transaction.on_commit(
         lambda: rescore_clients.enqueue(workspace_id=workspace.pk, client_ids=ids)
     )
+
+
+@task
+def send_email(*, to: str, subject: str, body: str) -> None:
+    """One plain-text email, already written in its reader's language."""
+    send_mail(subject, body, None, [to])

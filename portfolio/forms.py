@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User, Workspace
 
-from .models import Client, ClientStatus, Feeling, Flag, InteractionKind, Invoice
+from .models import (
+    Client,
+    ClientStatus,
+    DepartureReason,
+    Feeling,
+    Flag,
+    InteractionKind,
+    Invoice,
+)
 from .uploads import MAX_UPLOAD_BYTES
 
 
@@ -82,6 +90,40 @@ class HandOverForm(forms.Form):
 
     def clean_to(self) -> User:
         return User.objects.get(pk=self.cleaned_data["to"])
+
+
+class DepartureForm(forms.Form):
+    """ "They ended it": when and why, in the departure codes the CSV files use."""
+
+    ended_on = forms.DateField(
+        label=_("When did it end?"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    departure_reason = forms.ChoiceField(
+        label=_("Why did they leave?"),
+        choices=DepartureReason.choices,
+        widget=forms.RadioSelect,
+    )
+    end_reason = forms.CharField(
+        label=_("What did you learn? (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For you and your team, next time. No blame needed."),
+    )
+
+    def __init__(self, *args, client: Client, today, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.today = today
+        self.fields["ended_on"].initial = today
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > self.today:
+            raise forms.ValidationError(_("Choose a day that has come already."))
+        if self.client.started_on and ended_on < self.client.started_on:
+            raise forms.ValidationError(_("It cannot end before it started."))
+        return ended_on
 
 
 class InteractionForm(forms.Form):

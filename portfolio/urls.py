@@ -12,6 +12,7 @@ urlpatterns = [
     path("clients/<uuid:code>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<uuid:code>/status/", clients.client_status, name="client_status"),
     path("clients/<uuid:code>/hand-over/", clients.client_hand_over, name="client_hand_over"),
+    path("clients/<uuid:code>/departure/", clients.client_departure, name="client_departure"),
     path("clients/<uuid:code>/trash/", clients.client_trash, name="client_trash_move"),
     path("clients/<uuid:code>/restore/", clients.client_restore, name="client_restore"),
     path("clients/<uuid:code>/delete/", clients.client_delete, name="client_delete"),

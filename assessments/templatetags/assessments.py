@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 
 from assessments.explain import sentence
+from assessments.models import Band, Dimension
 
 register = template.Library()
 
@@ -70,3 +71,18 @@ def map_bubbles(bubbles, workspace) -> str:
             ]
         ),
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def band_label(code) -> str:
+    return Band(code).label if code in Band.values else ""
+
+
+@register.filter
+def dimension_label(code) -> str:
+    return Dimension(code).label if code in Dimension.values else ""

@@ -13,6 +13,7 @@ from accounts.models import Role
 from accounts.selectors import workspace_members, workspace_setup_steps
 from accounts.tenancy import workspace_role
 from portfolio import selectors as portfolio_selectors
+from portfolio.models import DepartureReason, EndedBy
 from portfolio.views.interactions import quick_log_context
 
 from .. import charts, selectors
@@ -76,6 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     bubbles, frame = charts.portfolio_map(rows)
     quadrants = [
         {
+            "code": code,
             "label": label,
             "rows": placed,
             "shown": placed[:QUADRANT_NAMES],
@@ -110,6 +112,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent": portfolio_selectors.recent_interactions(workspace=workspace, limit=10),
     }
     context |= alert_context(request)
+    context |= {
+        "follow_ups": selectors.follow_ups_due(workspace=workspace, user=request.user),
+        "reviews_open": selectors.reviews_in_progress(workspace=workspace, user=request.user),
+        "departures": selectors.departures(workspace=workspace),
+        "ended_by": dict(EndedBy.choices),
+        "departure_reasons": dict(DepartureReason.choices),
+    }
     if request.membership.can_write:
         context |= quick_log_context(request)
     return render(request, "assessments/dashboard.html", context)

@@ -16,9 +16,9 @@ from accounts.tenancy import workspace_role
 @workspace_role(Role.VIEWER, write=Role.VIEWER)  # their own preference: even a viewer
 def digest_set(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("weekly_digest") == "on"
-    Membership.objects.filter(pk=request.membership.pk).update(weekly_digest=wanted)
-    if wanted:
-        messages.success(request, _("You will get a weekly digest of this workspace by email."))
-    else:
-        messages.success(request, _("No more weekly digest of this workspace."))
+    follow_ups = request.POST.get("follow_up_emails") == "on"
+    Membership.objects.filter(pk=request.membership.pk).update(
+        weekly_digest=wanted, follow_up_emails=follow_ups
+    )
+    messages.success(request, _("Your email choices for this workspace are saved."))
     return redirect("workspace:home", ws=request.workspace.slug)

@@ -16,8 +16,8 @@ from accounts.models import Role, User
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from .. import selectors, services
-from ..forms import ClientForm, HandOverForm, member_choices
-from ..models import BillingModel, Client, ClientStatus
+from ..forms import ClientForm, DepartureForm, HandOverForm, member_choices
+from ..models import BillingModel, Client, ClientStatus, EndedBy
 from .interactions import quick_log_context
 
 PAGE_SIZE = 25
@@ -144,9 +144,11 @@ def client_edit(request: HttpRequest, code) -> HttpResponse:
         except services.ConflictError:
             form.add_error(
                 None,
-                _("Someone else changed this client while you were editing. Your changes are "
-                  "still here: open the client in a new tab to see theirs, then save again."),
-            )  # fmt: skip
+                _(
+                    "Someone else changed this client while you were editing. Your changes are "
+                    "still here: open the client in a new tab to see theirs, then save again."
+                ),
+            )
             form.data = form.data.copy()
             form.data["version"] = Client.objects.get(pk=client.pk).version
         except ValidationError as error:
@@ -195,6 +197,37 @@ def client_hand_over(request: HttpRequest, code) -> HttpResponse:
     return render(
         request,
         "portfolio/client_hand_over.html",
+        {"form": form, "client": client},
+        status=422 if form.errors else 200,
+    )
+
+
+@workspace_role(Role.MEMBER)
+def client_departure(request: HttpRequest, code) -> HttpResponse:
+    """ "They ended it": the client left on their own. When, why, and what was learned."""
+    client = _client(request, code)
+    today = timezone.localdate(timezone=request.workspace.tzinfo)
+    form = DepartureForm(request.POST or None, client=client, today=today)
+    if request.method == "POST" and form.is_valid():
+        services.client_update(
+            client=client,
+            version=client.version,
+            status=ClientStatus.ENDED,
+            ended_by=EndedBy.THEY_ENDED,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request,
+            _(
+                "%(name)s has ended. Many departures have causes outside your control: budgets, "
+                "new priorities, a change of people. It is not a verdict on your work."
+            )
+            % {"name": client.name},
+        )
+        return redirect("portfolio:client_detail", ws=request.workspace.slug, code=client.code)
+    return render(
+        request,
+        "portfolio/client_departure.html",
         {"form": form, "client": client},
         status=422 if form.errors else 200,
     )

@@ -89,6 +89,15 @@
     scheduleAutohide(document);
   });
 
+  // Forms that end or abandon something ask first: <form data-confirm="Question?">.
+  document.addEventListener("submit", function (event) {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   // Copy buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-copy]");

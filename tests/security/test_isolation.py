@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Workspace
-from assessments.models import Alert, Boundary, ScoringSettings
+from assessments.models import Alert, Boundary, FollowUp, Review, ScoringSettings
 from portfolio.models import (
     Client,
     ImportBatch,
@@ -91,6 +91,18 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "assessments:boundaries": WorkspaceURL(no_kwargs, 403),
     # A member's own preference, like leaving: even a viewer may set it.
     "assessments:digest_set": WorkspaceURL(no_kwargs, 405, viewer_may_post=True),
+    "assessments:review_begin": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "assessments:decisions": WorkspaceURL(no_kwargs, 200),
+    "assessments:review_detail": WorkspaceURL(lambda o: {"code": o.review.code}, 200),
+    "assessments:review_step": WorkspaceURL(lambda o: {"code": o.review.code, "step": 2}, 403),
+    "assessments:review_cancel": WorkspaceURL(lambda o: {"code": o.review.code}, 405),
+    "assessments:review_plan": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
+    "assessments:review_check": WorkspaceURL(
+        lambda o: {"code": o.decided.code, "item": "final_invoice"}, 405
+    ),
+    "assessments:review_hand_over": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
+    "assessments:follow_up": WorkspaceURL(lambda o: {"code": o.follow_up.code}, 403),
+    "portfolio:client_departure": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
     "assessments:boundary_edit": WorkspaceURL(lambda o: {"code": o.boundary.code}, 403),
 }
 
@@ -128,6 +140,15 @@ POST_DATA = {
     "paid_on": "2026-01-02",
     "void": "yes",
     "until": "2099-01-01",
+    "go": "next",
+    "dread": "5",
+    "decision": "end",
+    "feeling": "5",
+    "right_call": "yes",
+    "ended_on": "2026-01-01",
+    "departure_reason": "budget",
+    "message": "Changed",
+    "done": "on",
     "enabled": "on",
     "threshold": "3",
     "span": "10",
@@ -209,7 +230,30 @@ def objects_of_a(workspace, owner, viewer):
     alert = Alert.objects.create(
         workspace=workspace, client=client, boundary=boundary, severity="critical"
     )
+    review = Review.objects.create(workspace=workspace, client=client, author=owner, step=2)
+    decided = Review.objects.create(
+        workspace=workspace,
+        client=client,
+        author=owner,
+        status="decided",
+        decision="end",
+        step=6,
+        plan={
+            "checklist": {"final_invoice": False},
+            "message": "",
+            "tone": "warm",
+            "language": "en",
+            "reason": "other",
+            "last_day": "",
+        },
+    )
+    follow_up = FollowUp.objects.create(
+        workspace=workspace, review=decided, due_on=timezone.localdate()
+    )
     return SimpleNamespace(
+        review=review,
+        decided=decided,
+        follow_up=follow_up,
         boundary=boundary,
         alert=alert,
         upload=upload,
@@ -244,6 +288,9 @@ def snapshot():
         sorted(
             ScoringSettings.objects.values_list("workspace_id", "weight_trust", "half_life_days")
         ),
+        sorted(Review.objects.values_list("code", "status", "step", "decision")),
+        sorted(str(row) for row in Review.objects.values_list("plan", "answers")),
+        sorted(FollowUp.objects.values_list("code", "feeling", "right_call", "answered_at")),
     )
 
 
