@@ -19,7 +19,12 @@ from ..models import FollowUp, Review, ReviewStatus
 from ..selectors import alerts_showing, latest_snapshots, portfolio_rows
 from ..services import clients_rescore, workspace_today
 from . import questions
-from .messages import OFFBOARDING_STEPS
+from .messages import (
+    OFFBOARDING_STEPS,
+    farewell_draft,
+    normalize_language,
+    terms_message_draft,
+)
 from .notify import hand_over_told
 from .recommend import Recommendation, ReviewFacts, Teammate, recommend
 
@@ -255,27 +260,46 @@ def _teammates(review: Review) -> list[dict]:
 
 
 def _initial_plan(review: Review) -> dict:
+    """The plan a decision starts from, its message already drafted in the client's language
+    (the person edits it; nothing is sent by itself)."""
     client = review.client
-    language = (client.language or "en").lower()
+    language = normalize_language(client.language or "en")
+    sender = review.author.display_name if review.author else client.workspace.name
     check_on = workspace_today(client.workspace) + dt.timedelta(days=FOLLOW_UP_DAYS)
     if review.decision in (questions.SET_BOUNDARIES, questions.RENEGOTIATE):
+        terms = ["rate"] if review.decision == questions.RENEGOTIATE else ["revision_rounds"]
+        message = terms_message_draft(
+            client_name=client.name,
+            sender_name=sender,
+            terms=terms,
+            tone="warm",
+            language=language,
+            decision=review.decision,
+        )
         return {
-            "terms": [],
+            "terms": terms,
             "tone": "warm",
             "language": language,
-            "message": "",
+            "message": message,
             "check_on": check_on.isoformat(),
         }
     if review.decision == questions.HAND_OVER:
         return {"to": None, "notes": "", "confirmed": False}
     if review.decision == questions.END:
+        message = farewell_draft(
+            client_name=client.name,
+            sender_name=sender,
+            tone="warm",
+            language=language,
+            reason="other",
+        )
         return {
             "checklist": {code: False for code, _label in OFFBOARDING_STEPS},
             "tone": "warm",
             "language": language,
             "reason": "other",
             "last_day": "",
-            "message": "",
+            "message": message,
         }
     return {"notes": ""}
 

@@ -13,7 +13,9 @@ from playwright.sync_api import Browser
 from accounts.models import Role
 from accounts.services import user_sign_up
 from assessments.models import Boundary
+from assessments.reviews.services import review_decide, review_start
 from assessments.services import history_rebuild
+from portfolio.models import Client
 from tests.assessments.conftest import history
 from tests.factories import (
     ClientFactory,
@@ -86,6 +88,11 @@ def test_pages_meet_wcag_aa(axe_page, width):
         )
     history_rebuild(workspace=workspace, since=timezone.localdate() - dt.timedelta(days=5))
     boundary = Boundary.objects.filter(workspace=workspace).first()
+    storm = Client.objects.get(workspace=workspace, name="Storm")
+    review = review_start(client=storm, author=_user)
+    decided = review_start(client=client, author=_user)
+    review_decide(review=decided, user=_user, decision="end")
+    follow_up = decided.follow_ups.get()
     found = {}
     for path in PUBLIC_PAGES:
         page.goto(page.base_url + path)
@@ -105,6 +112,16 @@ def test_pages_meet_wcag_aa(axe_page, width):
         f"invoices/{invoice.code}/edit/",
         f"clients/{client.code}/health/",
         f"boundaries/{boundary.code}/",
+        f"clients/{storm.code}/departure/",
+        f"clients/{client.code}/review/",
+        f"reviews/{review.code}/step/1/",
+        f"reviews/{review.code}/step/2/",
+        f"reviews/{review.code}/step/3/",
+        f"reviews/{review.code}/step/4/",
+        f"reviews/{review.code}/step/5/",
+        f"reviews/{decided.code}/",
+        f"follow-ups/{follow_up.code}/",
+        "reviews/",
     ]
     paths = [*(f"/w/{workspace.slug}/{p}" for p in pages), *ACCOUNT_PAGES]
     for path in paths:
