@@ -19,7 +19,8 @@ from portfolio.models import Client
 
 from .. import alerts as alert_services
 from .. import charts, selectors
-from ..models import Alert, AlertStatus, Dimension
+from ..models import Alert, AlertStatus, Dimension, ReviewStatus
+from ..reviews.questions import DECISIONS
 from ..services import clients_rescore, workspace_today
 
 HISTORY_DAYS = 180
@@ -75,6 +76,13 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         "row": rows.get(client.pk),
         "chart": charts.trend_chart(history),
         "alerts": selectors.alerts_showing(workspace=workspace, client=client),
+        # The client's reviews belong to its history, for everyone in the workspace.
+        "reviews": list(
+            client.reviews.exclude(status=ReviewStatus.CANCELLED)
+            .select_related("author")
+            .order_by("-started_at")[:10]
+        ),
+        "decision_labels": dict(DECISIONS),
     } | alert_context(request)
     if wants_fragment(request):
         return render(request, "assessments/client_health.html#panel", context)
