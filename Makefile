@@ -11,6 +11,7 @@ PORT ?= 8000
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py seed_demo
+	DEBUG=true $(PY) manage.py seed_demo_reviews
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
