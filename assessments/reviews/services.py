@@ -321,6 +321,11 @@ def review_plan_save(*, review: Review, membership: Membership, changes: dict) -
             plan[key] = value
     review.plan = plan
     review.save(update_fields=["plan", "updated_at"])
+    if plan.get("check_on"):
+        # "Check again on" is when the follow-up asks how it is going.
+        review.follow_ups.filter(answered_at__isnull=True).update(
+            due_on=dt.date.fromisoformat(plan["check_on"]), emailed_at=None
+        )
     return review
 
 

@@ -303,3 +303,26 @@ def test_a_teammate_added_later_does_not_see_the_review_steps(client_a, member, 
         workspace=client_a.workspace, role=Role.OWNER, user=UserFactory()
     ).user
     assert logged_in(newcomer).get(step_url(review, 1)).status_code == 403
+
+
+def test_the_check_again_date_is_when_the_follow_up_asks(client_a, member, logged_in):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "renegotiate"})
+    review.refresh_from_db()
+    assert review.plan["terms"] == ["rate"] and review.plan["message"]  # drafted already
+    later = workspace_today(client_a.workspace) + dt.timedelta(days=30)
+    browser.post(
+        url("assessments:review_plan", client_a.workspace, code=review.code),
+        {"check_on": later.isoformat(), "terms_present": "1", "terms": ["rate", "bogus"]},
+    )
+    review.refresh_from_db()
+    assert review.plan["terms"] == ["rate"]
+    assert FollowUp.objects.get(review=review).due_on == later
+    bad = browser.post(
+        url("assessments:review_plan", client_a.workspace, code=review.code),
+        {"check_on": "someday"},
+        headers=HTMX,
+    )
+    assert bad.status_code == 422
+    assert FollowUp.objects.get(review=review).due_on == later
