@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, OuterRef, Subquery, Value, When
 
 from accounts.models import Workspace
 from portfolio.models import Client, ClientStatus
@@ -16,6 +16,11 @@ from .models import AT_RISK_BANDS, Alert, Band, FollowUp, HealthSnapshot, Review
 from .services import workspace_today
 
 SPARKLINE_DAYS = 90
+SEVERITY_ORDER = Case(
+    When(severity="critical", then=Value(0)),
+    When(severity="warning", then=Value(1)),
+    default=Value(2),
+)
 
 
 @dataclass
@@ -76,7 +81,7 @@ def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
         Client.objects.for_workspace(workspace)
         .alive()
         .exclude(status=ClientStatus.ENDED)
-        .select_related("owner")
+        .only("pk", "workspace_id", "code", "name", "status", "language", "email", "version")
         .order_by("name")
     )
     snapshots = latest_snapshots(workspace=workspace, summary=True)
@@ -154,18 +159,28 @@ def score_histories(
     return histories
 
 
-def alerts_showing(*, workspace: Workspace, client: Client | None = None):
-    """Alerts that ask for attention now, most severe and newest first."""
+def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=None) -> list:
+    """Alerts that ask for attention now, most severe and newest first (sorted and cut in
+    SQL: a large workspace can have thousands)."""
     alerts = (
         Alert.objects.for_workspace(workspace)
         .showing(workspace_today(workspace))
         .filter(client__deleted_at__isnull=True)
         .select_related("client", "boundary")
+        .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
     )
     if client is not None:
         alerts = alerts.filter(client=client)
-    severity_order = {"critical": 0, "warning": 1, "info": 2}
-    return sorted(alerts, key=lambda a: (severity_order[a.severity], -a.opened_at.timestamp()))
+    return list(alerts[:limit] if limit else alerts)
+
+
+def alerts_showing_count(*, workspace: Workspace) -> int:
+    return (
+        Alert.objects.for_workspace(workspace)
+        .showing(workspace_today(workspace))
+        .filter(client__deleted_at__isnull=True)
+        .count()
+    )
 
 
 @dataclass

@@ -66,7 +66,7 @@ def map_bubbles(bubbles, workspace) -> str:
                 % {
                     "name": b.row.client.name,
                     "score": b.row.snapshot.score,
-                    "share": percent(b.row.revenue_share),
+                    "share": f"{round(100 * (b.row.revenue_share or 0))}%",
                 }
             ]
         ),

@@ -91,7 +91,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         ]
     ]
-    alerts = selectors.alerts_showing(workspace=workspace)
+    alerts = selectors.alerts_showing(workspace=workspace, limit=ALERTS_SHOWN)
+    alerts_total = selectors.alerts_showing_count(workspace=workspace)
     context |= {
         "overview": selectors.overview(rows),
         "bubbles": bubbles,
@@ -103,8 +104,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if row.client.status == "active"
             and (row.snapshot is None or row.snapshot.confidence == "low")
         ],
-        "alerts": alerts[:ALERTS_SHOWN],
-        "alerts_more": max(0, len(alerts) - ALERTS_SHOWN),
+        "alerts": alerts,
+        "alerts_total": alerts_total,
+        "alerts_more": max(0, alerts_total - len(alerts)),
         "members": members,
         "steps": steps,
         "steps_left": sum(not step["done"] for step in steps),

@@ -45,7 +45,7 @@ def test_the_dashboard_costs_the_same_queries_for_2_or_12_clients(
         history(client, owner, days=10, invoices=1)
     clients_rescore(workspace=scored_workspace)
     browser = logged_in(owner)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         browser.get(url("workspace:home", scored_workspace))
 
 
