@@ -210,20 +210,23 @@ def alerts_sync(
     resolve those whose condition cleared. Returns (opened, resolved)."""
     lines, boundary_ids = workspace_lines(workspace)
     crossings = crossings_on(workspace=workspace, as_of=as_of, assessments=assessments, lines=lines)
-    unresolved = {
-        (alert.client_id, alert.boundary_id): alert
-        for alert in Alert.objects.for_workspace(workspace)
-        .unresolved()
-        .filter(client_id__in=list(assessments))
-    }
-    wanted = {(pk, boundary_ids[c.kind]): c for pk, found in crossings.items() for c in found}
-    # Resolved by hand while still crossed: silent until the condition clears once.
-    held = list(
+    # One read: the unresolved alerts, and those resolved by hand while still crossed (they
+    # stay silent until the condition clears once).
+    unresolved, held = {}, []
+    rows = (
         Alert.objects.for_workspace(workspace)
-        .filter(status=AlertStatus.RESOLVED, resolved_automatically=False)
-        .filter(condition_cleared=False, client_id__in=list(assessments))
-        .values_list("pk", "client_id", "boundary_id")
+        .filter(client_id__in=list(assessments))
+        .filter(
+            ~Q(status=AlertStatus.RESOLVED)
+            | Q(resolved_automatically=False, condition_cleared=False)
+        )
     )
+    for alert in rows:
+        if alert.status == AlertStatus.RESOLVED:
+            held.append((alert.pk, alert.client_id, alert.boundary_id))
+        else:
+            unresolved[(alert.client_id, alert.boundary_id)] = alert
+    wanted = {(pk, boundary_ids[c.kind]): c for pk, found in crossings.items() for c in found}
     held_keys = {(client_id, boundary_id) for _, client_id, boundary_id in held}
     Alert.objects.filter(pk__in=[pk for pk, *key in held if tuple(key) not in wanted]).update(
         condition_cleared=True
