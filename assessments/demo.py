@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User, Workspace
 from portfolio.models import Client
@@ -49,6 +50,7 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
             feeling=5,
             right_call="yes",
             notes="Relief within a week. Should have done it sooner.",
+            answered_at=timezone.now() - dt.timedelta(days=19),
         )
         made += 1
     draining = clients.get("Meridian Capital")

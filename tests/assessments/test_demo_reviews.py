@@ -28,3 +28,5 @@ def test_the_demo_gets_an_ended_a_decided_and_a_half_way_review_once(db, client)
     page = client.get("/w/demo/").content.decode()
     assert "Look back on your decision about Meridian Capital" in page
     assert "Finish your review of Grupo Vértice" in page
+    waiting = page.split("Waiting for you")[1].split("</section>")[0]
+    assert "Norte Construções" not in waiting  # its follow-up was answered
