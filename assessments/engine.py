@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import FloatField, Q, Sum
+from django.db.models.functions import Cast
 
 from accounts.models import Membership, Role, Workspace
 from portfolio.models import Client, ClientStatus, Invoice
@@ -90,7 +91,7 @@ def portfolio_revenue(workspace: Workspace, window: Window) -> float:
             client__deleted_at__isnull=True,
         )
         .exclude(client__status=ClientStatus.ENDED)
-        .aggregate(total=Sum("amount"))["total"]
+        .aggregate(total=Sum(Cast("amount", FloatField())))["total"]  # float: ~3x numeric
     )
     return float(total or 0)
 

@@ -26,6 +26,12 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/w/"))
 
 
+def answer(page: Page, choice: str) -> None:
+    """Click an answer and wait until the server has saved it (each change is one request)."""
+    with page.expect_response(lambda r: "/step/" in r.url and r.request.method == "POST"):
+        page.locator(f"label[for=q-{choice}]").click()
+
+
 @pytest.fixture
 def storm(page: Page):
     user, workspace = user_sign_up(
@@ -51,8 +57,8 @@ def test_a_review_from_an_alert_to_an_ended_relationship(storm: Page):
     page.get_by_role("button", name="Next →").click()
 
     # How it feels: each answer is saved as it is given...
-    page.locator("label[for=q-enjoy-1]").click()
-    page.locator("label[for=q-dread-5]").click()
+    answer(page, "enjoy-1")
+    answer(page, "dread-5")
     expect(page.locator("#save-status")).to_contain_text("Saved")
     # ...so a reload (or a phone that locked) loses nothing.
     page.reload()
@@ -60,9 +66,9 @@ def test_a_review_from_an_alert_to_an_ended_relationship(storm: Page):
     expect(page.locator("#q-enjoy-1")).to_be_checked()
     page.get_by_role("button", name="Next →").click()
 
-    page.locator("label[for=q-told_them-yes]").click()
-    page.locator("label[for=q-trust-no]").click()
-    page.locator("label[for=q-aligned-no]").click()
+    answer(page, "told_them-yes")
+    answer(page, "trust-no")
+    answer(page, "aligned-no")
     # The browser's back button goes to the previous step, answers intact.
     page.go_back()
     expect(page.locator("h1")).to_have_text("How it feels")
@@ -70,7 +76,7 @@ def test_a_review_from_an_alert_to_an_ended_relationship(storm: Page):
     page.go_forward()
     expect(page.locator("#q-trust-no")).to_be_checked()
     page.get_by_role("button", name="Next →").click()
-    page.locator("label[for=q-absorb_loss-yes]").click()
+    answer(page, "absorb_loss-yes")
     page.get_by_role("button", name="Next →").click()
 
     expect(page.locator("#advice-title")).to_contain_text("End the relationship")
@@ -89,9 +95,11 @@ def test_a_review_from_an_alert_to_an_ended_relationship(storm: Page):
 
     storm.client.refresh_from_db()
     assert storm.client.status == "offboarding"
-    for box in page.locator(".checklist input[type=checkbox]").all():
-        box.check()
-        page.wait_for_timeout(300)  # each tick is saved by HTMX and the list re-rendered
+    boxes = page.locator(".checklist input[type=checkbox]")
+    for index in range(boxes.count()):
+        # Each tick is saved by HTMX and the plan re-rendered: one at a time.
+        with page.expect_response(lambda r: "/check/" in r.url):
+            boxes.nth(index).check()
     expect(page.locator("#plan")).to_contain_text("has ended")
     client = Client.objects.get(pk=storm.client.pk)
     assert (client.status, client.ended_by) == ("ended", "we_ended")
