@@ -98,6 +98,36 @@
     }
   }, true);
 
+  // Forms saved as they change (the review): <form data-autosave>. If the page goes away
+  // (a reload, a locked phone, another tab) before the last change reached the server, the
+  // browser still delivers it with sendBeacon, cookies and CSRF token included.
+  const unsaved = new Set();
+  document.addEventListener("change", markUnsaved, true);
+  document.addEventListener("input", markUnsaved, true);
+  function markUnsaved(event) {
+    const form = event.target.closest && event.target.closest("form[data-autosave]");
+    if (form) unsaved.add(form);
+  }
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form[data-autosave]");
+    if (form && event.detail.successful) unsaved.delete(form);
+  });
+  document.addEventListener("submit", function (event) {
+    unsaved.delete(event.target);
+  });
+  function flush() {
+    unsaved.forEach(function (form) {
+      if (navigator.sendBeacon) {
+        navigator.sendBeacon(form.getAttribute("hx-post") || form.action, new FormData(form));
+      }
+    });
+    unsaved.clear();
+  }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+
   // Copy buttons: <button data-copy="#element-id">.
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-copy]");

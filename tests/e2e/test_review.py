@@ -132,3 +132,16 @@ def test_handing_a_client_over_to_a_teammate_changes_its_owner(page: Page):
     assert client.owner == bruno
     page.goto(f"{page.base_url}/w/{workspace.slug}/clients/{client.code}/")
     expect(page.get_by_text("looked after by Bruno")).to_be_visible()
+
+
+def test_an_answer_given_just_before_the_page_goes_away_is_not_lost(storm: Page):
+    page = storm
+    page.goto(f"{page.base_url}/w/ana/clients/{page.client.code}/review/")
+    page.get_by_role("button", name="Start the review").click()
+    page.get_by_role("button", name="Next →").click()
+    # Typed, then the page is left at once: the notes travel with the page's last beacon.
+    page.fill("#q-feel_notes", "Every call with them ruins my afternoon")
+    page.goto(f"{page.base_url}/w/ana/")
+    page.wait_for_timeout(500)
+    review = page.client.reviews.get()
+    assert review.answers.get("feel_notes") == "Every call with them ruins my afternoon"
