@@ -12,11 +12,11 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User, Workspace
-from portfolio.models import Client, ClientStatus, Interaction
+from portfolio.models import Interaction
 
 from . import boundaries
 from .boundaries import Crossing, Facts, Line
-from .engine import Assessment
+from .engine import Assessment, portfolio_clients
 from .explain import sentence
 from .metrics import CONTACT_KINDS
 from .models import Alert, AlertStatus, Boundary, BoundaryKind
@@ -130,9 +130,7 @@ def client_facts(
 ) -> dict[int, Facts]:
     """Facts for the assessed clients that are not ended (ended clients raise no alert)."""
     clients = (
-        Client.objects.for_workspace(workspace)
-        .alive()
-        .exclude(status=ClientStatus.ENDED)
+        portfolio_clients(workspace)
         .filter(pk__in=list(assessments))
         .values_list("pk", "status", "created_at", "started_on")
     )

@@ -82,18 +82,23 @@ class Health:
 
     @property
     def weakest(self) -> str | None:
-        """The lowest dimension that counts (weight above 0); on a tie, the relational one (it
-        caps the score)."""
-        scored = [
-            (d.score, name not in RELATIONAL, name)
-            for name, d in self.dimensions.items()
-            if d.score is not None and self.weights.get(name, 1) > 0
-        ]
-        return min(scored)[2] if scored else None
+        return weakest_of({name: d.score for name, d in self.dimensions.items()}, self.weights)
 
     @property
     def enough_data(self) -> bool:
         return self.confidence != "low"
+
+
+def weakest_of(scores: Mapping[str, int | None], weights: Mapping[str, int] | None = None):
+    """The lowest dimension that counts (scored, weight above 0); on a tie, the relational one
+    (it caps the score). None when nothing is scored."""
+    weights = weights or {}
+    scored = [
+        (score, name not in RELATIONAL, name)
+        for name, score in scores.items()
+        if score is not None and weights.get(name, 1) > 0
+    ]
+    return min(scored)[2] if scored else None
 
 
 def band_of(score: int) -> str:

@@ -12,6 +12,7 @@ from django.db.models import Case, OuterRef, Subquery, Value, When
 from accounts.models import Workspace
 from portfolio.models import Client, ClientStatus
 
+from .engine import portfolio_clients
 from .models import AT_RISK_BANDS, Alert, Band, FollowUp, HealthSnapshot, Review, ReviewStatus
 from .services import workspace_today
 
@@ -78,9 +79,7 @@ def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
     """The clients that make the portfolio (not ended, not in the trash) with their latest
     health and their shares of the portfolio's revenue and hours; two queries."""
     clients = list(
-        Client.objects.for_workspace(workspace)
-        .alive()
-        .exclude(status=ClientStatus.ENDED)
+        portfolio_clients(workspace)
         .only("pk", "workspace_id", "code", "name", "status", "language", "email", "version")
         .order_by("name")
     )
@@ -166,7 +165,7 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=
         Alert.objects.for_workspace(workspace)
         .showing(workspace_today(workspace))
         .filter(client__deleted_at__isnull=True)
-        .select_related("client", "boundary")
+        .select_related("client", "boundary", "handled_by")
         .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
     )
     if client is not None:

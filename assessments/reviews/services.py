@@ -16,6 +16,7 @@ from portfolio import services as portfolio
 from portfolio.models import Client, ClientStatus, EndedBy, Interaction
 
 from ..models import FollowUp, Review, ReviewStatus
+from ..scoring import weakest_of
 from ..selectors import alerts_showing, latest_snapshots, portfolio_rows
 from ..services import clients_rescore, workspace_today
 from . import questions
@@ -60,9 +61,10 @@ def team_with_client(*, client: Client) -> dict[int, dict]:
 def _facts(client: Client, author: User) -> dict:
     """The numbers at the start of a review, kept with it (JSON-simple)."""
     workspace = client.workspace
-    if latest_snapshots(workspace=workspace, client_ids=[client.pk]).get(client.pk) is None:
+    snapshot = latest_snapshots(workspace=workspace, client_ids=[client.pk]).get(client.pk)
+    if snapshot is None:  # never scored yet
         clients_rescore(workspace=workspace, client_ids=[client.pk])
-    snapshot = latest_snapshots(workspace=workspace, client_ids=[client.pk])[client.pk]
+        snapshot = latest_snapshots(workspace=workspace, client_ids=[client.pk])[client.pk]
     row = next((r for r in portfolio_rows(workspace=workspace) if r.client.pk == client.pk), None)
     team = team_with_client(client=client)
     members = (
@@ -78,6 +80,7 @@ def _facts(client: Client, author: User) -> dict:
         "confidence": snapshot.confidence,
         "trend_30d": snapshot.trend_30d,
         "dimensions": snapshot.dimensions,
+        "weights": snapshot.settings.get("weights"),
         "suggestion": snapshot.suggestion,
         "suggestion_reason": snapshot.suggestion_reason,
         "revenue_share": row.revenue_share if row else None,
@@ -98,12 +101,10 @@ def review_facts(review: Review) -> ReviewFacts:
     """The stored numbers as the recommendation reads them."""
     facts = review.facts
     dimensions = {name: d.get("score") for name, d in facts.get("dimensions", {}).items()}
-    scored = [(score, name) for name, score in dimensions.items() if score is not None]
     mine = next((m for m in facts.get("team", []) if m["user_id"] == review.author_id), {})
     teammates = tuple(
         Teammate(m["user_id"], m["name"], m.get("hours") or 0.0, m.get("feeling"))
-        for m in facts.get("team", [])
-        if m["user_id"] != review.author_id
+        for m in review_teammates(review)
     )
     return ReviewFacts(
         score=facts.get("score", 60),
@@ -111,7 +112,7 @@ def review_facts(review: Review) -> ReviewFacts:
         confidence=facts.get("confidence", "low"),
         trend_30d=facts.get("trend_30d"),
         dimensions=dimensions,
-        weakest=min(scored)[1] if scored else None,
+        weakest=weakest_of(dimensions, review.facts.get("weights")),
         revenue_share=facts.get("revenue_share"),
         hours_share=facts.get("hours_share"),
         open_alerts=len(facts.get("alerts", [])),
@@ -215,7 +216,7 @@ def review_decide(*, review: Review, user: User, decision: str) -> Review:
     _check_open(review)
     if decision not in dict(questions.DECISIONS):
         raise ValidationError(_("Choose one of the options."))
-    if decision == questions.HAND_OVER and not _teammates(review):
+    if decision == questions.HAND_OVER and not review_teammates(review):
         raise ValidationError(_("There is no teammate in this workspace to hand the client to."))
     advice = review_recommendation(review)
     review.decision = decision
@@ -255,7 +256,8 @@ def _reason_json(reason) -> dict:
     }
 
 
-def _teammates(review: Review) -> list[dict]:
+def review_teammates(review: Review) -> list[dict]:
+    """The members (as the review's facts saw them) who could take the client over."""
     return [m for m in review.facts.get("team", []) if m["user_id"] != review.author_id]
 
 

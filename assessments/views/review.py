@@ -108,9 +108,7 @@ def _step_context(request: HttpRequest, review: Review, step: int, errors=None) 
             {"q": q, "value": review.answers.get(q.code)} for q in questions.STEP_QUESTIONS[step]
         ]
         context["yesno"] = questions.YESNO_CHOICES
-        context["teammates"] = [
-            m for m in facts.get("team", []) if m["user_id"] != review.author_id
-        ]
+        context["teammates"] = reviews.review_teammates(review)
         context["me"] = next(
             (m for m in facts.get("team", []) if m["user_id"] == review.author_id), None
         )
@@ -123,14 +121,10 @@ def _step_context(request: HttpRequest, review: Review, step: int, errors=None) 
         context["decisions"] = [
             (code, label)
             for code, label in questions.DECISIONS
-            if code != questions.HAND_OVER or context_has_teammates(review)
+            if code != questions.HAND_OVER or reviews.review_teammates(review)
         ]
         context["decision_labels"] = dict(questions.DECISIONS)
     return context
-
-
-def context_has_teammates(review: Review) -> bool:
-    return any(m["user_id"] != review.author_id for m in review.facts.get("team", []))
 
 
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
@@ -203,7 +197,7 @@ def _plan_context(request: HttpRequest, review: Review) -> dict:
             (code, label, plan.get("checklist", {}).get(code, False))
             for code, label in drafts.OFFBOARDING_STEPS
         ],
-        "teammates": [m for m in review.facts.get("team", []) if m["user_id"] != review.author_id],
+        "teammates": reviews.review_teammates(review),
         "recommendation": review.recommendation,
         "advice_reasons": [sentence(r) for r in review.recommendation.get("reasons", [])[:5]],
         "decision_labels": dict(questions.DECISIONS),

@@ -348,3 +348,16 @@ def test_the_dashboards_snooze_field_starts_a_week_ahead(good_and_bad, owner, lo
     week = workspace_today(good_and_bad[1].workspace) + dt.timedelta(days=7)
     assert 'name="until" id="snooze-' in page
     assert f'value="{week.isoformat()}"' in page
+
+
+def test_acknowledged_alerts_add_no_query_per_alert_to_the_dashboard(
+    good_and_bad, owner, logged_in, django_assert_max_num_queries
+):
+    _good, bad = good_and_bad
+    clients_rescore(workspace=bad.workspace)
+    Alert.objects.filter(client=bad).update(status=AlertStatus.ACKNOWLEDGED, handled_by=owner)
+    assert Alert.objects.filter(client=bad).count() >= 2
+    browser = logged_in(owner)
+    with django_assert_max_num_queries(17):
+        page = browser.get(url("workspace:home", bad.workspace)).content.decode()
+    assert "Acknowledged by" in page
