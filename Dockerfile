@@ -12,6 +12,8 @@ COPY config ./config
 COPY accounts ./accounts
 COPY portfolio ./portfolio
 COPY assessments ./assessments
+COPY reviews ./reviews
+COPY home ./home
 RUN pip install --no-cache-dir -c constraints.txt .
 
 COPY . .

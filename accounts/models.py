@@ -230,6 +230,10 @@ class Workspace(models.Model):
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    def today(self) -> dt.date:
+        """Today where the workspace works: every "today" of its data is this one."""
+        return timezone.localdate(timezone=self.tzinfo)
+
 
 class WorkspaceQuerySet(models.QuerySet):
     """Every read of workspace data starts here: `Model.objects.for_workspace(workspace)`."""

@@ -177,3 +177,22 @@ _CHECKS = {
     "score_drop": _score_drop,
     "no_contact": _silence,
 }
+
+
+def crossings(
+    lines: list[Line],
+    facts: dict[int, Facts],
+    *,
+    as_of: dt.date,
+    target_rate: float | None,
+    currency: str,
+) -> dict[int, list[Crossing]]:
+    """Per client, the lines it crosses as of the day (every client of `facts`, maybe none)."""
+    found = {}
+    for client_id, client_facts in facts.items():
+        crossed = (
+            crossing(line, client_facts, as_of=as_of, target_rate=target_rate, currency=currency)
+            for line in lines
+        )
+        found[client_id] = [c for c in crossed if c is not None]
+    return found

@@ -49,7 +49,7 @@ def digests_send(*, workspace: Workspace, today: dt.date) -> int:
         key=lambda row: row.snapshot.score,
     )
     alerts = alerts_showing(workspace=workspace)
-    link = settings.SITE_URL + reverse("workspace:home", kwargs={"ws": workspace.slug})
+    link = settings.SITE_URL + reverse("home:today", kwargs={"ws": workspace.slug})
     sent = 0
     for membership in members:
         claim = _claim(membership, week)

@@ -6,46 +6,36 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Workspace, WorkspaceQuerySet
 from portfolio.models import Client
 
+from .choices import (
+    AT_RISK_BANDS,
+    AlertStatus,
+    Band,
+    BoundaryKind,
+    Confidence,
+    Dimension,
+    Severity,
+    Suggestion,
+)
 
-class Dimension(models.TextChoices):
-    PROFITABILITY = "profitability", _("Profitability")
-    ENERGY = "energy", _("Energy")
-    RESPECT = "respect", _("Respect")
-    TRUST = "trust", _("Trust")
-    SCOPE = "scope", _("Scope")
-    PAYMENTS = "payments", _("Payments")
-
-
-class Band(models.TextChoices):
-    THRIVING = "thriving", _("Thriving")
-    HEALTHY = "healthy", _("Healthy")
-    WATCH = "watch", _("Watch")
-    AT_RISK = "at_risk", _("At risk")
-    CRITICAL = "critical", _("Critical")
-
-
-# The bands that call for attention: "troubled" clients.
-AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
-
-
-class Confidence(models.TextChoices):
-    # "Low" is also a feeling: the context keeps the two translations apart.
-    LOW = "low", pgettext_lazy("confidence", "Low")
-    MEDIUM = "medium", pgettext_lazy("confidence", "Medium")
-    HIGH = "high", pgettext_lazy("confidence", "High")
-
-
-class Suggestion(models.TextChoices):
-    KEEP = "keep", pgettext_lazy("suggestion", "Keep")
-    SET_BOUNDARIES = "set_boundaries", pgettext_lazy("suggestion", "Set boundaries")
-    RENEGOTIATE = "renegotiate", pgettext_lazy("suggestion", "Renegotiate")
-    HAND_OVER = "hand_over", pgettext_lazy("suggestion", "Hand over")
-    END = "end", pgettext_lazy("suggestion", "End")
+__all__ = [
+    "AT_RISK_BANDS",
+    "Alert",
+    "AlertStatus",
+    "Band",
+    "Boundary",
+    "BoundaryKind",
+    "Confidence",
+    "DigestSent",
+    "Dimension",
+    "HealthSnapshot",
+    "ScoringSettings",
+    "Severity",
+    "Suggestion",
+]
 
 
 def _weight_field(label: str) -> models.PositiveSmallIntegerField:
@@ -155,26 +145,6 @@ class HealthSnapshot(models.Model):
         return f"{self.client} {self.as_of}: {self.score}"
 
 
-class Severity(models.TextChoices):
-    INFO = "info", _("Info")
-    WARNING = "warning", _("Warning")
-    CRITICAL = "critical", _("Critical")
-
-
-class BoundaryKind(models.TextChoices):
-    """The lines a user can draw. Each workspace has one boundary of each kind; the kind is its
-    stable code (in reports and exports)."""
-
-    RATE_BELOW_TARGET = "rate_below_target", _("Effective rate below target")
-    UNBILLED_SHARE = "unbilled_share", _("Too much unbilled time")
-    LATE_INVOICES = "late_invoices", _("Late invoices")
-    DISRESPECT = "disrespect", _("Disrespect")
-    LOW_FEELING = "low_feeling", _("Draining contact")
-    OUT_OF_HOURS = "out_of_hours", _("Contact out of hours")
-    SCORE_DROP = "score_drop", _("Falling score")
-    NO_CONTACT = "no_contact", _("Silence")
-
-
 class Boundary(models.Model):
     """One of the user's own lines, e.g. "alert me when a client pays late twice". What
     `threshold` and `span` (days or entries) mean depends on the kind: assessments.boundaries."""
@@ -211,13 +181,6 @@ class Boundary(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
-
-
-class AlertStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    SNOOZED = "snoozed", _("Snoozed")
-    RESOLVED = "resolved", _("Resolved")
 
 
 class AlertQuerySet(WorkspaceQuerySet):
@@ -295,102 +258,3 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership} · {self.week_start}"
-
-
-class ReviewStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
-    DECIDED = "decided", _("Decided, plan under way")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class ReviewQuerySet(WorkspaceQuerySet):
-    def open(self) -> ReviewQuerySet:
-        return self.filter(status__in=(ReviewStatus.IN_PROGRESS, ReviewStatus.DECIDED))
-
-
-class Review(models.Model):
-    """A guided "should I end this relationship?" review of one client by one person.
-
-    `answers` (steps 2-4: feelings, whose side it is, what it costs) are private to the author
-    and the workspace's owners; the decision, the plan and the follow-ups are the whole
-    workspace's. Saved at every step, so it resumes after a reload or a locked phone."""
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="reviews")
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    status = models.CharField(
-        max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.IN_PROGRESS
-    )
-    step = models.PositiveSmallIntegerField(default=1)
-    # The numbers as they stood when the review began (step 1 shows them).
-    facts = models.JSONField(default=dict)
-    answers = models.JSONField(default=dict)
-    decision = models.CharField(max_length=16, blank=True)
-    # {"decision", "reasons": [...], "would_change": [...]}: the advice given at step 5.
-    recommendation = models.JSONField(default=dict)
-    # What carrying the decision out needs: checklist, terms, message, hand-over, dates.
-    plan = models.JSONField(default=dict)
-    started_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ReviewQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["client"],
-                condition=models.Q(status="in_progress"),
-                name="review_one_in_progress_per_client",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(step__gte=1, step__lte=6), name="review_step_1_to_6"
-            ),
-        ]
-        indexes = [
-            # A client's reviews in its history, newest first.
-            models.Index(fields=["client", "-started_at"], name="review_client_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.client} · {self.started_at:%Y-%m-%d}"
-
-
-class FollowUp(models.Model):
-    """Some time after a decision: how do you feel now, was it the right call?"""
-
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="follow_ups")
-    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    due_on = models.DateField(_("due on"))
-    feeling = models.PositiveSmallIntegerField(
-        _("how you feel now"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
-    )
-    right_call = models.CharField(_("was it the right call?"), max_length=8, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = WorkspaceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
-        indexes = [
-            # The dashboard's "follow-ups due" and the nightly emails.
-            models.Index(fields=["workspace", "due_on"], name="follow_up_due_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.review} · {self.due_on}"

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 from accounts.models import Workspace
 
-from .engine import Assessment, assess_clients, portfolio_clients, scoring_settings
+from .choices import BoundaryKind
 from .explain import sentence
+from .facts import crossings_on
+from .selectors import portfolio_clients, scoring_settings
+from .services import Assessment, assess_clients
 
 
 @dataclass
@@ -105,4 +108,18 @@ def client_json(row: ClientHealth, open_alerts: list[dict]) -> dict:
         "open_alerts": open_alerts,
         "suggestion": row.assessment.suggestion,
         "suggestion_reason": sentence(row.assessment.reason),
+    }
+
+
+def alerts_holding_on(*, workspace: Workspace, as_of: dt.date, rows) -> dict[int, list[dict]]:
+    """For the report: per client, the alerts whose condition holds on the day, in words."""
+    assessments = {row.client.pk: row.assessment for row in rows}
+    crossings = crossings_on(workspace=workspace, as_of=as_of, assessments=assessments)
+    order = {kind: index for index, kind in enumerate(BoundaryKind.values)}
+    return {
+        pk: [
+            {"boundary": c.kind, "severity": c.severity, "message": sentence(c.evidence)}
+            for c in sorted(found, key=lambda c: order[c.kind])
+        ]
+        for pk, found in crossings.items()
     }

@@ -1,5 +1,6 @@
-"""Reads of assessments for the pages: latest snapshots, shares computed when read, histories,
-alerts. Shares and concentration are never stored per client, so they are never stale."""
+"""Reads of assessments: the settings a workspace scores with, latest snapshots, shares computed
+when read, histories, alerts. Shares and concentration are never stored per client, so they are
+never stale."""
 
 from __future__ import annotations
 
@@ -7,21 +8,91 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models import Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast
 
-from accounts.models import Workspace
-from portfolio.models import Client, ClientStatus
+from accounts.models import Membership, Role, Workspace
+from portfolio.models import Client, ClientStatus, Invoice
 
-from .engine import portfolio_clients
-from .models import AT_RISK_BANDS, Alert, Band, FollowUp, HealthSnapshot, Review, ReviewStatus
-from .services import workspace_today
+from . import scoring
+from .metrics import Window
+from .models import (
+    AT_RISK_BANDS,
+    Alert,
+    Band,
+    Dimension,
+    HealthSnapshot,
+    ScoringSettings,
+)
 
 SPARKLINE_DAYS = 90
+# The snooze date an alert's menu offers first.
+SNOOZE_DAYS = 7
 SEVERITY_ORDER = Case(
     When(severity="critical", then=Value(0)),
     When(severity="warning", then=Value(1)),
     default=Value(2),
 )
+
+
+def scoring_settings(workspace: Workspace) -> ScoringSettings:
+    """The workspace's settings, or the defaults (unsaved) when it never changed them."""
+    found = ScoringSettings.objects.filter(workspace=workspace).first()
+    return found or ScoringSettings(workspace=workspace)
+
+
+def settings_record(workspace: Workspace, settings: ScoringSettings) -> dict:
+    """What a snapshot records of the settings it used."""
+    target = workspace.target_hourly_rate
+    return {
+        "weights": settings.weights,
+        "half_life_days": settings.half_life_days,
+        "window_days": settings.window_days,
+        # Two decimals always, so that a rate typed as "50" and read back as 50.00 are equal.
+        "target_rate": f"{target:.2f}" if target is not None else None,
+    }
+
+
+def stored_scores(workspace: Workspace, day: dt.date, client_ids, record: dict) -> dict:
+    """Scores stored for the day by this formula with these settings: {client: score}, None
+    where the client had no evidence then."""
+    rows = HealthSnapshot.objects.filter(
+        workspace=workspace,
+        as_of=day,
+        client_id__in=list(client_ids),
+        formula_version=scoring.FORMULA_VERSION,
+    ).values_list("client_id", "score", "evidence_count", "settings")
+    return {
+        client_id: score if evidence else None
+        for client_id, score, evidence, settings in rows
+        if settings == record
+    }
+
+
+def portfolio_clients(workspace: Workspace):
+    """The clients a portfolio view weighs: not in the trash, not ended."""
+    return Client.objects.for_workspace(workspace).alive().exclude(status=ClientStatus.ENDED)
+
+
+def portfolio_revenue(workspace: Workspace, window: Window) -> float:
+    """Revenue of the portfolio's clients in the window: the whole that shares are taken of."""
+    total = (
+        Invoice.objects.filter(
+            workspace=workspace,
+            void=False,
+            issued_on__gte=window.first_day,
+            issued_on__lte=window.as_of,
+            client__deleted_at__isnull=True,
+        )
+        .exclude(client__status=ClientStatus.ENDED)
+        .aggregate(total=Sum(Cast("amount", FloatField())))["total"]  # float: ~3x numeric
+    )
+    return float(total or 0)
+
+
+def has_teammates(workspace: Workspace) -> bool:
+    """Someone else in the workspace could take a client over (viewers cannot)."""
+    return Membership.objects.filter(workspace=workspace).filter(~Q(role=Role.VIEWER)).count() > 1
 
 
 @dataclass
@@ -126,7 +197,7 @@ def overview(rows: list[PortfolioRow]) -> Overview:
 def score_series(*, workspace: Workspace, client_ids, days: int = SPARKLINE_DAYS) -> dict:
     """The last `days` days of scores per client, oldest first, as plain numbers (the
     sparklines need nothing else); one query."""
-    since = workspace_today(workspace) - dt.timedelta(days=days)
+    since = workspace.today() - dt.timedelta(days=days)
     rows = (
         HealthSnapshot.objects.filter(
             workspace=workspace, client_id__in=list(client_ids), as_of__gte=since
@@ -144,7 +215,7 @@ def score_histories(
     *, workspace: Workspace, client_ids, days: int = SPARKLINE_DAYS
 ) -> dict[int, list[HealthSnapshot]]:
     """Snapshots of the last `days` days per client, oldest first; one query."""
-    since = workspace_today(workspace) - dt.timedelta(days=days)
+    since = workspace.today() - dt.timedelta(days=days)
     rows = (
         HealthSnapshot.objects.filter(
             workspace=workspace, client_id__in=list(client_ids), as_of__gte=since
@@ -163,7 +234,7 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=
     SQL: a large workspace can have thousands)."""
     alerts = (
         Alert.objects.for_workspace(workspace)
-        .showing(workspace_today(workspace))
+        .showing(workspace.today())
         .filter(client__deleted_at__isnull=True)
         .select_related("client", "boundary", "handled_by")
         .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
@@ -176,7 +247,7 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=
 def alerts_showing_count(*, workspace: Workspace) -> int:
     return (
         Alert.objects.for_workspace(workspace)
-        .showing(workspace_today(workspace))
+        .showing(workspace.today())
         .filter(client__deleted_at__isnull=True)
         .count()
     )
@@ -216,25 +287,24 @@ def departures(*, workspace: Workspace, quarters: int = 8) -> list[DepartureQuar
     return quarters_found
 
 
-def follow_ups_due(*, workspace: Workspace, user) -> list:
-    """The user's own follow-ups whose day has come and that wait for an answer."""
-    return list(
-        FollowUp.objects.filter(
-            workspace=workspace,
-            review__author=user,
-            answered_at__isnull=True,
-            due_on__lte=workspace_today(workspace),
-            review__client__deleted_at__isnull=True,
+def alert_dates(workspace: Workspace) -> dict:
+    """The dates an alert's controls need: today, and the snooze date offered first."""
+    today = workspace.today()
+    return {"today": today, "snooze_default": today + dt.timedelta(days=SNOOZE_DAYS)}
+
+
+def snapshot_dimensions(snapshot: HealthSnapshot) -> list[dict]:
+    """The snapshot's dimensions in their fixed order, each with its evidence."""
+    rows = []
+    for dimension in Dimension:
+        data = snapshot.dimensions.get(dimension.value, {})
+        rows.append(
+            {
+                "code": dimension.value,
+                "label": dimension.label,
+                "score": data.get("score"),
+                "contribution": data.get("contribution", 0.0),
+                "evidence": data.get("evidence", []),
+            }
         )
-        .select_related("review__client")
-        .order_by("due_on")
-    )
-
-
-def reviews_in_progress(*, workspace: Workspace, user) -> list:
-    return list(
-        Review.objects.for_workspace(workspace)
-        .filter(author=user, status=ReviewStatus.IN_PROGRESS, client__deleted_at__isnull=True)
-        .select_related("client")
-        .order_by("-updated_at")
-    )
+    return rows

@@ -1,22 +1,35 @@
-"""Writes of assessments: health snapshots (and, through them, history and trends)."""
+"""Writes of assessments: health snapshots (and through them history and trends), alerts kept
+in step, and the changes a person makes to how the workspace is scored. Each service does
+everything its change implies: a change that scores depend on asks for the rescore itself.
+
+`assess_clients` is the one orchestration: metrics (SQL) -> scoring (pure) -> one assessment
+per client with its trend and suggestion. It reads only; the services below store it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Workspace
+from accounts.models import User, Workspace
 from portfolio.models import Client
 
-from . import scoring
-from .alerts import alerts_sync
-from .engine import Assessment, assess_clients, scoring_settings, settings_record
-from .models import HealthSnapshot, ScoringSettings
+from . import alerts, scoring, selectors, tasks
+from .aggregates import ClientMetrics
+from .metrics import Window, client_metrics
+from .models import Alert, Boundary, HealthSnapshot, ScoringSettings
 
+logger = logging.getLogger(__name__)
+
+TREND_DAYS = 30
 # How far back the history charts look, and so how far an import of past history is replayed.
 HISTORY_DAYS = 90
+# Rescoring this many clients for today takes a few milliseconds: done at once, on commit, so
+# the page the user returns to already shows it. Larger changes go to the worker.
+INLINE_CLIENTS = 20
 
 SNAPSHOT_FIELDS = [
     "score",
@@ -37,11 +50,89 @@ SNAPSHOT_FIELDS = [
 ]
 
 
-def workspace_today(workspace: Workspace) -> dt.date:
-    return timezone.localdate(timezone=workspace.tzinfo)
+@dataclass
+class Assessment:
+    client_id: int
+    as_of: dt.date
+    metrics: ClientMetrics
+    health: scoring.Health
+    trend_30d: int | None
+    suggestion: str
+    reason: scoring.Evidence
+    revenue_share: float | None
 
 
-def _snapshot(workspace: Workspace, assessment: Assessment, settings: dict) -> HealthSnapshot:
+def scoring_params(workspace: Workspace, settings: ScoringSettings) -> scoring.Params:
+    target = workspace.target_hourly_rate
+    return scoring.Params(
+        weights=settings.weights,
+        target_rate=float(target) if target is not None else None,
+        currency=workspace.currency,
+    )
+
+
+def assess_clients(
+    *,
+    workspace: Workspace,
+    as_of: dt.date,
+    client_ids,
+    settings: ScoringSettings | None = None,
+    reuse_history: bool = False,
+) -> dict[int, Assessment]:
+    """Assessments of the given clients as of a day, in a fixed number of queries.
+
+    The trend needs the score of 30 days before. With `reuse_history`, a stored snapshot of
+    that day computed by the same formula with the same settings stands for it (it is the same
+    answer: history is replayed whenever past data changes); the others are computed."""
+    settings = settings or selectors.scoring_settings(workspace)
+    params = scoring_params(workspace, settings)
+    client_ids = list(client_ids)
+    window = Window(as_of, settings.window_days, settings.half_life_days)
+    before = Window(
+        as_of - dt.timedelta(days=TREND_DAYS), settings.window_days, settings.half_life_days
+    )
+    now_metrics = client_metrics(workspace=workspace, window=window, client_ids=client_ids)
+    stored = {}
+    if reuse_history:
+        stored = selectors.stored_scores(
+            workspace, before.as_of, client_ids, selectors.settings_record(workspace, settings)
+        )
+    missing = [client_id for client_id in client_ids if client_id not in stored]
+    then_metrics = {}
+    if missing:
+        then_metrics = client_metrics(workspace=workspace, window=before, client_ids=missing)
+    then_scores = {
+        client_id: scoring.assess(metrics, params, before.as_of).score
+        for client_id, metrics in then_metrics.items()
+        if metrics.evidence_count
+    } | {client_id: score for client_id, score in stored.items() if score is not None}
+    total_revenue = selectors.portfolio_revenue(workspace, window)
+    context_teammates = selectors.has_teammates(workspace)
+    results = {}
+    for client_id in client_ids:
+        metrics = now_metrics.get(client_id) or ClientMetrics(client_id)
+        health = scoring.assess(metrics, params, as_of)
+        then = then_scores.get(client_id)
+        trend = None if then is None else health.score - then
+        share = metrics.revenue / total_revenue if total_revenue else None
+        context = scoring.Context(
+            revenue_share=share, has_teammates=context_teammates, trend_30d=trend
+        )
+        suggestion, reason = scoring.suggest(health, context)
+        results[client_id] = Assessment(
+            client_id=client_id,
+            as_of=as_of,
+            metrics=metrics,
+            health=health,
+            trend_30d=trend,
+            suggestion=suggestion,
+            reason=reason,
+            revenue_share=share,
+        )
+    return results
+
+
+def snapshot_of(workspace: Workspace, assessment: Assessment, settings: dict) -> HealthSnapshot:
     health = assessment.health
     return HealthSnapshot(
         workspace=workspace,
@@ -72,6 +163,16 @@ def _snapshot(workspace: Workspace, assessment: Assessment, settings: dict) -> H
     )
 
 
+def snapshot_compute(*, workspace: Workspace, client_id: int) -> HealthSnapshot:
+    """The client's health as of today, computed now and not stored (for a page read before
+    the client's first rescore has run: a read never writes)."""
+    settings = selectors.scoring_settings(workspace)
+    assessment = assess_clients(
+        workspace=workspace, as_of=workspace.today(), client_ids=[client_id], settings=settings
+    )[client_id]
+    return snapshot_of(workspace, assessment, selectors.settings_record(workspace, settings))
+
+
 def snapshots_write(
     *,
     workspace: Workspace,
@@ -83,8 +184,8 @@ def snapshots_write(
     """Score the workspace's clients (or those given) as of a day and store the snapshots,
     replacing that day's. Returns the assessments, by client id. The score of 30 days before
     (for the trend) is read from its snapshot unless `reuse_history` is off."""
-    as_of = as_of or workspace_today(workspace)
-    settings = settings or scoring_settings(workspace)
+    as_of = as_of or workspace.today()
+    settings = settings or selectors.scoring_settings(workspace)
     clients = Client.objects.for_workspace(workspace).alive()
     if client_ids is not None:
         clients = clients.filter(pk__in=list(client_ids))
@@ -98,8 +199,8 @@ def snapshots_write(
         settings=settings,
         reuse_history=reuse_history,
     )
-    record = settings_record(workspace, settings)
-    snapshots = [_snapshot(workspace, assessment, record) for assessment in assessments.values()]
+    record = selectors.settings_record(workspace, settings)
+    snapshots = [snapshot_of(workspace, assessment, record) for assessment in assessments.values()]
     HealthSnapshot.objects.bulk_create(
         snapshots,
         update_conflicts=True,
@@ -111,23 +212,23 @@ def snapshots_write(
 
 def clients_rescore(*, workspace: Workspace, client_ids=None) -> dict[int, Assessment]:
     """Today's snapshots of the clients (all when None), and their alerts brought in step."""
-    today = workspace_today(workspace)
+    today = workspace.today()
     with transaction.atomic():
         assessments = snapshots_write(workspace=workspace, as_of=today, client_ids=client_ids)
-        alerts_sync(workspace=workspace, as_of=today, assessments=assessments)
+        alerts.alerts_sync(workspace=workspace, as_of=today, assessments=assessments)
     return assessments
 
 
 def history_rebuild(*, workspace: Workspace, client_ids=None, since: dt.date | None = None) -> int:
     """Replay the history charts from `since` (at most HISTORY_DAYS back) to today with the
     current settings: after an import of past history, trends and charts are there at once."""
-    today = workspace_today(workspace)
+    today = workspace.today()
     earliest = today - dt.timedelta(days=HISTORY_DAYS)
     start = max(since or earliest, earliest)
     # Snapshots before `since` still hold (their data did not change) and can give the trend's
     # earlier score; when the change reaches further back than the replay, only those replayed.
     trusted_from = start if since is None or since < earliest else dt.date.min
-    settings = scoring_settings(workspace)
+    settings = selectors.scoring_settings(workspace)
     written = 0
     day = start
     while day < today:
@@ -145,25 +246,87 @@ def history_rebuild(*, workspace: Workspace, client_ids=None, since: dt.date | N
     return written + len(clients_rescore(workspace=workspace, client_ids=client_ids))
 
 
+def clients_changed_rescore(*, workspace_id: int, client_ids, since: dt.date | None) -> None:
+    """Follow a change of the clients' data (announced by portfolio once it committed): a few
+    clients are rescored at once for today, more go to the worker; a change to the past also
+    has their history replayed by the worker. A failure is logged and left to the nightly pass
+    (the data itself is saved)."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is None or not client_ids:
+        return
+    ids = sorted(client_ids)
+    today = workspace.today()
+    past_changed = since is not None and since < today
+    if len(ids) <= INLINE_CLIENTS:
+        try:
+            clients_rescore(workspace=workspace, client_ids=ids)
+        except Exception:
+            logger.exception(
+                "Rescoring clients %s of workspace %s (%s) failed; the nightly pass will",
+                ids,
+                workspace.pk,
+                workspace.slug,
+            )
+        if not past_changed:
+            return
+    tasks.rescore_clients.enqueue(
+        workspace_id=workspace.pk,
+        client_ids=ids,
+        since=since.isoformat() if past_changed else None,
+    )
+
+
+def workspace_rescore_later(workspace: Workspace) -> None:
+    """Once the current transaction commits, have every client of the workspace rescored by the
+    worker (after its settings or its lines changed)."""
+    ids = list(Client.objects.for_workspace(workspace).alive().values_list("pk", flat=True))
+    transaction.on_commit(
+        lambda: tasks.rescore_clients.enqueue(workspace_id=workspace.pk, client_ids=ids)
+    )
+
+
 @transaction.atomic
 def scoring_settings_update(
     *, workspace: Workspace, settings: ScoringSettings, target_hourly_rate
 ) -> ScoringSettings:
-    """Save the weights and periods and the target rate. The caller has every client rescored;
-    the change then shows as a marker on the trend charts."""
+    """Save the weights, the periods and the target rate, and have every client rescored; the
+    change then shows as a marker on the trend charts."""
     settings.workspace = workspace
     settings.full_clean()
     settings.save()
     Workspace.objects.filter(pk=workspace.pk).update(target_hourly_rate=target_hourly_rate)
     workspace.target_hourly_rate = target_hourly_rate
+    workspace_rescore_later(workspace)
     return settings
 
 
 @transaction.atomic
-def boundary_update(*, boundary, data: dict, muted_clients) -> None:
-    """Change a line; the caller brings the alerts in step (a rescore)."""
+def boundary_update(*, boundary: Boundary, data: dict, muted_clients) -> Boundary:
+    """Change a line; the alerts follow it once every client is rescored."""
     for name, value in data.items():
         setattr(boundary, name, value)
     boundary.full_clean()
     boundary.save()
     boundary.muted_clients.set(muted_clients)
+    workspace_rescore_later(boundary.workspace)
+    return boundary
+
+
+@transaction.atomic
+def alert_mute(*, alert: Alert, by: User) -> Alert:
+    """Never this line for this client again (e.g. contractual 45-day payment terms): the
+    alert resolves itself in the rescore."""
+    alert.boundary.muted_clients.add(alert.client)
+    clients_rescore(workspace=alert.workspace, client_ids=[alert.client_id])
+    alert.refresh_from_db()
+    return alert
+
+
+@transaction.atomic
+def alert_unmute(*, alert: Alert, by: User) -> Alert:
+    """The undo of muting: the line holds for the client again and its alert reopens."""
+    alert.boundary.muted_clients.remove(alert.client)
+    alerts.alert_reopen(alert=alert, by=by)
+    clients_rescore(workspace=alert.workspace, client_ids=[alert.client_id])
+    alert.refresh_from_db()
+    return alert

@@ -1,16 +1,17 @@
-"""Background work of assessments (Django's tasks API). Arguments stay JSON-simple."""
+"""Background work of assessments (Django's tasks API). Arguments stay JSON-simple. Django's
+tasks are not retried: a task that fails is logged by the worker, and the nightly pass scores
+every client again."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.mail import send_mail
-from django.db import transaction
 from django.tasks import task
 
 from accounts.models import Workspace
 
-from .services import clients_rescore, history_rebuild
+from . import services
 
 
 @task
@@ -21,18 +22,9 @@ def rescore_clients(*, workspace_id: int, client_ids: list[int], since: str | No
     if workspace is None:  # deleted meanwhile
         return 0
     if since is None:
-        return len(clients_rescore(workspace=workspace, client_ids=client_ids))
-    return history_rebuild(
+        return len(services.clients_rescore(workspace=workspace, client_ids=client_ids))
+    return services.history_rebuild(
         workspace=workspace, client_ids=client_ids, since=dt.date.fromisoformat(since)
-    )
-
-
-def rescore_workspace_later(workspace: Workspace) -> None:
-    """Once the current transaction commits, rescore every client of the workspace (after its
-    settings or lines changed)."""
-    ids = list(workspace.clients.filter(deleted_at__isnull=True).values_list("pk", flat=True))
-    transaction.on_commit(
-        lambda: rescore_clients.enqueue(workspace_id=workspace.pk, client_ids=ids)
     )
 
 

@@ -143,7 +143,7 @@ def main() -> None:
     old_config = runner.setup_databases()
     try:
         from accounts.models import User, Workspace
-        from assessments.services import clients_rescore, history_rebuild, workspace_today
+        from assessments.services import clients_rescore, history_rebuild
 
         start = time.perf_counter()
         if args.keep and Workspace.objects.filter(slug="bench").exists():
@@ -172,7 +172,7 @@ def main() -> None:
         )
         print(f"rescore one client without its history: median {statistics.median(cold):.1f} ms")
 
-        since = workspace_today(workspace) - dt.timedelta(days=30)
+        since = workspace.today() - dt.timedelta(days=30)
         replay = timed(
             lambda: history_rebuild(workspace=workspace, client_ids=[one.pk], since=since)
         )

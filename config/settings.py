@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "accounts",
     "portfolio",
     "assessments",
+    "reviews",
+    "home",
 ]
 
 MIDDLEWARE = [

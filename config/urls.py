@@ -2,12 +2,6 @@ from django.urls import include, path
 
 from accounts import views
 from accounts.urls import account_patterns, workspace_patterns
-from assessments.views.dashboard import dashboard
-
-# A workspace's home page is the portfolio's dashboard, so it comes from the assessments app
-# (which reads the portfolio); the URL name stays "workspace:home" beside the accounts app's
-# workspace pages.
-workspace_urls = [path("", dashboard, name="home"), *workspace_patterns]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,7 +10,9 @@ urlpatterns = [
     path("accounts/", include((account_patterns, "accounts"))),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("workspaces/new/", views.workspace_create, name="workspace_create"),
-    path("w/<slug:ws>/", include((workspace_urls, "workspace"))),
+    path("w/<slug:ws>/", include((workspace_patterns, "workspace"))),
+    path("w/<slug:ws>/", include("home.urls")),
     path("w/<slug:ws>/", include("portfolio.urls")),
     path("w/<slug:ws>/", include("assessments.urls")),
+    path("w/<slug:ws>/", include("reviews.urls")),
 ]

@@ -5,10 +5,13 @@ The outsider belongs to another workspace and must never see anything of `worksp
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.models import Role
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import ClientFactory, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.history import history
 
 
 @pytest.fixture
@@ -60,3 +63,20 @@ def logged_in(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def scored_workspace(workspace, owner):
+    """A workspace with a target rate and two clients with history: one good, one bad."""
+    workspace.target_hourly_rate = Decimal("50")
+    workspace.save()
+    return workspace
+
+
+@pytest.fixture
+def good_and_bad(scored_workspace, owner):
+    good = ClientFactory(workspace=scored_workspace, name="Good Co", owner=owner)
+    bad = ClientFactory(workspace=scored_workspace, name="Bad Co", owner=owner)
+    history(good, owner, feeling=2, flags=["gratitude"])
+    history(bad, owner, feeling=-2, flags=["disrespect", "distrust"], kind="call")
+    return good, bad

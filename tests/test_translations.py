@@ -73,6 +73,8 @@ def test_the_catalogues_hold_every_translatable_string_of_the_code(tmp_path):
         "accounts",
         "portfolio",
         "assessments",
+        "reviews",
+        "home",
         "templates",
         "locale",
     ):

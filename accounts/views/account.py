@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if membership is None:
         messages.info(request, _("You are not in any workspace yet. Create one to begin."))
         return redirect("workspace_create")
-    return redirect("workspace:home", ws=membership.workspace.slug)
+    return redirect("home:today", ws=membership.workspace.slug)
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -82,12 +82,12 @@ def signup(request: HttpRequest) -> HttpResponse:
                 _("Welcome to Clientwise! You joined %(workspace)s.")
                 % {"workspace": membership.workspace.name},
             )
-            return redirect("workspace:home", ws=membership.workspace.slug)
+            return redirect("home:today", ws=membership.workspace.slug)
         messages.success(
             request,
             _("Welcome to Clientwise! This is your workspace; add your clients to begin."),
         )
-        return redirect("workspace:home", ws=workspace.slug)
+        return redirect("home:today", ws=workspace.slug)
     return render(
         request,
         "registration/signup.html",

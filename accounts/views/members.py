@@ -172,7 +172,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             _("You joined %(workspace)s as %(role)s.")
             % {"workspace": membership.workspace.name, "role": membership.get_role_display()},
         )
-        return redirect("workspace:home", ws=membership.workspace.slug)
+        return redirect("home:today", ws=membership.workspace.slug)
     wrong_account = request.user.is_authenticated and (
         request.user.email.lower() != invitation.email.lower()
     )

@@ -26,7 +26,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         workspace = create(owner=request.user, **form.cleaned_data)
         messages.success(request, _("Workspace %(name)s is ready.") % {"name": workspace.name})
-        return redirect("workspace:home", ws=workspace.slug)
+        return redirect("home:today", ws=workspace.slug)
     return render(
         request,
         "accounts/workspace_create.html",

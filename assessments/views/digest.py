@@ -21,4 +21,4 @@ def digest_set(request: HttpRequest) -> HttpResponse:
         weekly_digest=wanted, follow_up_emails=follow_ups
     )
     messages.success(request, _("Your email choices for this workspace are saved."))
-    return redirect("workspace:home", ws=request.workspace.slug)
+    return redirect("home:today", ws=request.workspace.slug)

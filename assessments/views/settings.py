@@ -15,16 +15,14 @@ from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from .. import selectors, services
-from ..engine import assess_clients, scoring_settings
 from ..forms import WEIGHT_FIELDS, BoundaryForm, ScoringSettingsForm
 from ..models import Boundary
-from ..tasks import rescore_workspace_later
 
 PREVIEW_ROWS = 50
 
 
 def _settings_form(request: HttpRequest, data=None) -> ScoringSettingsForm:
-    settings = copy.copy(scoring_settings(request.workspace))
+    settings = copy.copy(selectors.scoring_settings(request.workspace))
     return ScoringSettingsForm(data, instance=settings, workspace=request.workspace)
 
 
@@ -43,7 +41,6 @@ def scoring_settings_edit(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                rescore_workspace_later(workspace)
                 messages.success(
                     request, _("Saved. Every client is being rescored with the new settings.")
                 )
@@ -69,9 +66,9 @@ def scoring_settings_preview(request: HttpRequest) -> HttpResponse:
     workspace.target_hourly_rate = form.cleaned_data["target_hourly_rate"]
     rows = selectors.portfolio_rows(workspace=request.workspace)
     now = {row.client.pk: row for row in rows}
-    trial = assess_clients(
+    trial = services.assess_clients(
         workspace=workspace,
-        as_of=services.workspace_today(workspace),
+        as_of=workspace.today(),
         client_ids=list(now),
         settings=form.save(commit=False),
     )
@@ -120,7 +117,6 @@ def boundary_edit(request: HttpRequest, code) -> HttpResponse:
             services.boundary_update(
                 boundary=boundary, data=data, muted_clients=form.cleaned_data["muted_clients"]
             )
-            rescore_workspace_later(request.workspace)
             messages.success(request, _("Line saved. Alerts follow it from now on."))
             return redirect("assessments:boundaries", ws=request.workspace.slug)
         status = 422

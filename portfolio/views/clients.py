@@ -18,7 +18,7 @@ from accounts.tenancy import get_in_workspace, workspace_role
 from .. import selectors, services
 from ..forms import ClientForm, DepartureForm, HandOverForm, member_choices
 from ..models import BillingModel, Client, ClientStatus, EndedBy
-from .interactions import quick_log_context
+from ..quick_log import quick_log_context
 
 PAGE_SIZE = 25
 
@@ -125,7 +125,7 @@ def client_detail(request: HttpRequest, code) -> HttpResponse:
         "totals": selectors.client_totals(client=client, today=today),
         "invoice_summary": selectors.invoice_summary(client=client, today=today),
         "statuses": ClientStatus.choices,
-        **quick_log_context(request, client=client),
+        **quick_log_context(workspace=request.workspace, author=request.user, client=client),
     }
     return render(request, "portfolio/client_detail.html", context)
 

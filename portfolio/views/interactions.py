@@ -16,25 +16,10 @@ from accounts.tenancy import get_in_workspace, workspace_role
 
 from .. import selectors, services
 from ..forms import InteractionForm
-from ..models import Client, Feeling, Interaction
+from ..models import Client, Interaction
+from ..quick_log import quick_log_context
 
 QUICK_LOG = "portfolio/_quick_log.html"
-
-
-def quick_log_context(request: HttpRequest, *, client: Client | None = None, form=None) -> dict:
-    """What the quick log needs: a form preset with the author's last kind and minutes."""
-    if form is None:
-        defaults = selectors.interaction_defaults(workspace=request.workspace, author=request.user)
-        initial = defaults | ({"client": client.name} if client else {})
-        form = InteractionForm(workspace=request.workspace, initial=initial)
-    return {
-        "log_form": form,
-        "log_client": client,
-        "feelings": [(f.value, f.label, f.face) for f in Feeling],
-        "client_names": []
-        if client
-        else [name for name, _code in selectors.client_choices(workspace=request.workspace)],
-    }
 
 
 def _may_change(request: HttpRequest, interaction: Interaction) -> bool:
@@ -71,18 +56,22 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
     if form.errors:
-        context = quick_log_context(request, client=fixed_client, form=form)
+        context = quick_log_context(
+            workspace=request.workspace, author=request.user, client=fixed_client, form=form
+        )
         if wants_fragment(request):
             response = render_fragment(request, QUICK_LOG, context, status=422)
             return reswap(retarget(response, "#quick-log"), "outerHTML")
         messages.error(request, _("The entry was not saved: please check the form."))
-        return redirect(request.POST.get("next") or "workspace:home", ws=request.workspace.slug)
+        return redirect(request.POST.get("next") or "home:today", ws=request.workspace.slug)
     if not wants_fragment(request):
         messages.success(request, _("Logged."))
         return redirect(
             "portfolio:client_detail", ws=request.workspace.slug, code=interaction.client.code
         )
-    context = quick_log_context(request, client=fixed_client) | {
+    context = quick_log_context(
+        workspace=request.workspace, author=request.user, client=fixed_client
+    ) | {
         "item": selectors.TimelineItem(at=interaction.occurred_at, interaction=interaction),
         "just_logged": interaction,
         "show_client": fixed_client is None,

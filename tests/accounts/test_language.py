@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def home(workspace):
-    return reverse("workspace:home", kwargs={"ws": workspace.slug})
+    return reverse("home:today", kwargs={"ws": workspace.slug})
 
 
 def test_the_saved_preference_wins_over_the_browser(logged_in, owner, workspace):

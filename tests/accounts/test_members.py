@@ -114,7 +114,7 @@ def test_a_logged_out_invitee_signs_up_and_joins_without_a_personal_workspace(
             "next": link,
         },
     )
-    assert response.url == url("workspace:home", workspace)
+    assert response.url == url("home:today", workspace)
     user = User.objects.get(email="new@example.com")
     assert Membership.objects.get(user=user).role == Role.MANAGER
     assert Workspace.objects.count() == 1
@@ -144,7 +144,7 @@ def test_an_existing_user_logs_in_and_accepts(client, owner, workspace):
     )
     assert login.url == link
     response = client.post(link)
-    assert response.url == url("workspace:home", workspace)
+    assert response.url == url("home:today", workspace)
     assert Membership.objects.filter(user__email="new@example.com", workspace=workspace).exists()
 
 
@@ -243,4 +243,4 @@ def test_removing_a_member_asks_first_then_removes(logged_in, owner, member, wor
 def test_a_removed_member_no_longer_sees_the_workspace(logged_in, owner, member, workspace, client):
     Membership.objects.filter(user=member).delete()
     client.force_login(member)
-    assert client.get(url("workspace:home", workspace)).status_code == 404
+    assert client.get(url("home:today", workspace)).status_code == 404

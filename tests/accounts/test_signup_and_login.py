@@ -27,7 +27,7 @@ def test_signing_up_creates_the_user_and_a_personal_workspace_they_own(client):
     assert user.email == "maria.silva@example.com"
     assert Membership.objects.get().role == Role.OWNER
     assert response.status_code == 302
-    assert response.url == reverse("workspace:home", kwargs={"ws": workspace.slug})
+    assert response.url == reverse("home:today", kwargs={"ws": workspace.slug})
     page = client.get(response.url)
     assert "Maria" in page.content.decode()
     assert "Welcome to Clientwise" in page.content.decode()
@@ -61,7 +61,7 @@ def test_login_is_by_email_in_any_case_and_greets_the_user(client, owner, worksp
     assert response.status_code == 302
     follow = client.get(response.url, follow=True)
     assert "Welcome back" in follow.content.decode()
-    assert follow.request["PATH_INFO"] == reverse("workspace:home", kwargs={"ws": workspace.slug})
+    assert follow.request["PATH_INFO"] == reverse("home:today", kwargs={"ws": workspace.slug})
 
 
 def test_a_wrong_password_says_so_with_422(client, owner):
@@ -77,7 +77,7 @@ def test_logging_out_needs_a_post_and_ends_the_session(logged_in, owner, workspa
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"), follow=True)
     assert "logged out" in response.content.decode()
-    home = client.get(reverse("workspace:home", kwargs={"ws": workspace.slug}))
+    home = client.get(reverse("home:today", kwargs={"ws": workspace.slug}))
     assert home.status_code == 302
 
 
@@ -134,13 +134,11 @@ def test_home_takes_a_user_to_the_workspace_they_used_last(logged_in, owner, wor
     other = Workspace.objects.create(name="Second", slug="second")
     Membership.objects.create(user=owner, workspace=other, role=Role.VIEWER)
     client = logged_in(owner)
-    client.get(reverse("workspace:home", kwargs={"ws": "second"}))
+    client.get(reverse("home:today", kwargs={"ws": "second"}))
 
-    assert client.get(reverse("home")).url == reverse("workspace:home", kwargs={"ws": "second"})
-    client.get(reverse("workspace:home", kwargs={"ws": workspace.slug}))
-    assert client.get(reverse("home")).url == reverse(
-        "workspace:home", kwargs={"ws": workspace.slug}
-    )
+    assert client.get(reverse("home")).url == reverse("home:today", kwargs={"ws": "second"})
+    client.get(reverse("home:today", kwargs={"ws": workspace.slug}))
+    assert client.get(reverse("home")).url == reverse("home:today", kwargs={"ws": workspace.slug})
 
 
 def test_the_switcher_lists_every_workspace_of_the_user_and_no_other(
@@ -148,7 +146,7 @@ def test_the_switcher_lists_every_workspace_of_the_user_and_no_other(
 ):
     second = Workspace.objects.create(name="Second Studio", slug="second")
     Membership.objects.create(user=owner, workspace=second, role=Role.MEMBER)
-    page = logged_in(owner).get(reverse("workspace:home", kwargs={"ws": workspace.slug}))
+    page = logged_in(owner).get(reverse("home:today", kwargs={"ws": workspace.slug}))
     html = page.content.decode()
     assert 'href="/w/second/"' in html
     assert "Second Studio" in html

@@ -42,7 +42,7 @@ def test_creating_a_workspace_makes_the_creator_its_owner_with_a_slug_from_the_n
     workspace = Workspace.objects.get(name="Studio Ébano")
     assert workspace.slug == "studio-ebano"
     assert Membership.objects.get(workspace=workspace).role == Role.OWNER
-    assert response.url == url("workspace:home", workspace)
+    assert response.url == url("home:today", workspace)
 
 
 def test_a_taken_or_reserved_address_is_refused(logged_in, owner, workspace):
@@ -125,6 +125,6 @@ def test_only_an_owner_may_delete_a_workspace(logged_in, manager, workspace):
 
 
 def test_the_home_page_guides_a_new_workspace_through_its_set_up(logged_in, owner, workspace):
-    html = logged_in(owner).get(url("workspace:home", workspace)).content.decode()
+    html = logged_in(owner).get(url("home:today", workspace)).content.decode()
     assert "Set your target hourly rate" in html
     assert "3 steps left" in html

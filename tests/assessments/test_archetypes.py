@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from assessments.engine import assess_clients
+from assessments.services import assess_clients
 from tests.assessments.archetypes import ARCHETYPES, build
 from tests.factories import ClientFactory, MembershipFactory
 

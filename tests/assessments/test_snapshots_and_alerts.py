@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from assessments import scoring
 from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
-from assessments.engine import assess_clients, scoring_settings, settings_record
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
+from assessments.selectors import scoring_settings, settings_record
 from assessments.services import (
+    assess_clients,
     clients_rescore,
     history_rebuild,
     snapshots_write,
-    workspace_today,
 )
 from portfolio import services as portfolio
 from portfolio.signals import ALL_HISTORY, announce_clients_changed
@@ -42,7 +42,7 @@ def test_a_snapshot_records_the_formula_version_and_the_settings_it_used(good_an
     good, _bad = good_and_bad
     snapshots_write(workspace=good.workspace)
     snapshot = HealthSnapshot.objects.get(client=good)
-    assert snapshot.as_of == workspace_today(good.workspace)
+    assert snapshot.as_of == good.workspace.today()
     assert snapshot.formula_version == scoring.FORMULA_VERSION
     assert snapshot.settings == {
         "weights": dict.fromkeys(scoring.DIMENSIONS, 1),
@@ -54,7 +54,7 @@ def test_a_snapshot_records_the_formula_version_and_the_settings_it_used(good_an
 
 def test_recomputing_a_past_day_gives_that_days_snapshot(good_and_bad):
     good, bad = good_and_bad
-    day = workspace_today(good.workspace) - dt.timedelta(days=20)
+    day = good.workspace.today() - dt.timedelta(days=20)
     snapshots_write(workspace=good.workspace, as_of=day)
     again = assess_clients(workspace=good.workspace, as_of=day, client_ids=[good.pk, bad.pk])
     for client in (good, bad):
@@ -94,7 +94,7 @@ def test_an_import_of_past_history_replays_the_trend_and_the_chart_at_once(
             workspace_id=good.workspace_id, client_ids=[good.pk], since=ALL_HISTORY
         )
     days = HealthSnapshot.objects.filter(client=good).values_list("as_of", flat=True)
-    today = workspace_today(good.workspace)
+    today = good.workspace.today()
     assert len(days) == 91
     assert min(days) == today - dt.timedelta(days=90)
     stored = HealthSnapshot.objects.get(client=good, as_of=today)
@@ -108,7 +108,7 @@ def test_a_replay_never_trusts_a_snapshot_older_than_the_change(
 ):
     """Stale history from before an import of the past must not feed the replayed trends."""
     good, _bad = good_and_bad
-    today = workspace_today(good.workspace)
+    today = good.workspace.today()
     long_ago = today - dt.timedelta(days=100)
     HealthSnapshot.objects.create(
         workspace=good.workspace,
@@ -133,7 +133,7 @@ def test_the_history_replay_writes_only_the_changed_clients(good_and_bad):
     history_rebuild(
         workspace=good.workspace,
         client_ids=[good.pk],
-        since=workspace_today(good.workspace) - dt.timedelta(days=3),
+        since=good.workspace.today() - dt.timedelta(days=3),
     )
     assert HealthSnapshot.objects.filter(client=good).count() == 4
     assert not HealthSnapshot.objects.filter(client=bad).exists()
@@ -182,7 +182,7 @@ def test_a_snoozed_alert_hides_until_its_day_and_reopening_undoes_it(good_and_ba
     _good, bad = good_and_bad
     clients_rescore(workspace=bad.workspace)
     alert = Alert.objects.filter(client=bad).first()
-    today = workspace_today(bad.workspace)
+    today = bad.workspace.today()
     alert_snooze(alert=alert, by=owner, until=today + dt.timedelta(days=3))
     showing = Alert.objects.for_workspace(bad.workspace).showing(today)
     assert alert not in showing
@@ -242,7 +242,7 @@ def test_the_rescore_task_reports_success_and_how_many_snapshots_it_wrote(good_a
     result = rescore_clients.enqueue(workspace_id=good.workspace_id, client_ids=[good.pk, bad.pk])
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 2
-    since = (workspace_today(good.workspace) - dt.timedelta(days=2)).isoformat()
+    since = (good.workspace.today() - dt.timedelta(days=2)).isoformat()
     result = rescore_clients.enqueue(
         workspace_id=good.workspace_id, client_ids=[good.pk], since=since
     )

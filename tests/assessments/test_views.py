@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot, ScoringSettings
-from assessments.services import clients_rescore, workspace_today
-from tests.assessments.conftest import history
+from assessments.services import clients_rescore
 from tests.factories import ClientFactory
+from tests.history import history
 
 
 def url(name, workspace, **kwargs):
@@ -21,16 +21,35 @@ def url(name, workspace, **kwargs):
 def test_the_dashboard_shows_bands_alerts_the_map_and_the_table(good_and_bad, owner, logged_in):
     good, bad = good_and_bad
     clients_rescore(workspace=good.workspace)
-    page = logged_in(owner).get(url("workspace:home", good.workspace)).content.decode()
+    page = logged_in(owner).get(url("home:today", good.workspace)).content.decode()
     assert "Clients by health" in page
     assert "Disrespect" in page  # the bad client's alert
     assert reverse("portfolio:client_detail", kwargs={"ws": "aurora", "code": bad.code}) in page
     assert "<circle" in page and "The map in words" in page
-    assert page.index("Bad Co") < page.index("Good Co") or "Lowest score first" in page
+
+
+def _table(client, workspace, **query) -> str:
+    return client.get(
+        url("home:today", workspace),
+        query,
+        headers={"HX-Request": "true", "HX-Target": "client-table"},
+    ).content.decode()
+
+
+def test_the_dashboard_table_puts_the_lowest_score_first_unless_asked_otherwise(
+    good_and_bad, owner, logged_in
+):
+    good, _bad = good_and_bad
+    clients_rescore(workspace=good.workspace)
+    browser = logged_in(owner)
+    lowest_first = _table(browser, good.workspace)
+    assert lowest_first.index("Bad Co") < lowest_first.index("Good Co")
+    highest_first = _table(browser, good.workspace, sort="-score")
+    assert highest_first.index("Good Co") < highest_first.index("Bad Co")
 
 
 def test_an_empty_workspace_dashboard_says_what_to_do_next(workspace, owner, logged_in):
-    page = logged_in(owner).get(url("workspace:home", workspace)).content.decode()
+    page = logged_in(owner).get(url("home:today", workspace)).content.decode()
     assert "Add a client" in page
     assert "The map appears once active clients have a score" in page
     assert "No client has crossed one of your lines" in page
@@ -46,13 +65,13 @@ def test_the_dashboard_costs_the_same_queries_for_2_or_12_clients(
     clients_rescore(workspace=scored_workspace)
     browser = logged_in(owner)
     with django_assert_num_queries(17):
-        browser.get(url("workspace:home", scored_workspace))
+        browser.get(url("home:today", scored_workspace))
 
 
 def test_sorting_the_table_by_htmx_returns_only_the_table(good_and_bad, owner, logged_in):
     clients_rescore(workspace=good_and_bad[0].workspace)
     response = logged_in(owner).get(
-        url("workspace:home", good_and_bad[0].workspace) + "?sort=-score",
+        url("home:today", good_and_bad[0].workspace) + "?sort=-score",
         headers={"HX-Request": "true", "HX-Target": "client-table"},
     )
     page = response.content.decode()
@@ -66,7 +85,7 @@ def test_the_health_panel_explains_the_score(good_and_bad, owner, logged_in):
     page = (
         logged_in(owner)
         .get(
-            url("assessments:client_health", bad.workspace, code=bad.code),
+            url("home:client_health", bad.workspace, code=bad.code),
             headers={"HX-Request": "true"},
         )
         .content.decode()
@@ -79,10 +98,19 @@ def test_the_health_panel_explains_the_score(good_and_bad, owner, logged_in):
     assert "<html" not in page  # a fragment for the client page
 
 
-def test_a_client_never_scored_is_scored_when_its_panel_opens(good_and_bad, owner, logged_in):
+def test_a_client_not_scored_yet_shows_its_health_without_the_page_writing_it(
+    good_and_bad, owner, logged_in
+):
     good, _bad = good_and_bad
-    logged_in(owner).get(url("assessments:client_health", good.workspace, code=good.code))
-    assert HealthSnapshot.objects.filter(client=good).exists()
+    HealthSnapshot.objects.all().delete()  # as if its rescore were still queued
+    page = (
+        logged_in(owner)
+        .get(url("home:client_health", good.workspace, code=good.code))
+        .content.decode()
+    )
+    assert "What makes the score" in page
+    assert "/100" in page
+    assert not HealthSnapshot.objects.exists()  # a GET never writes
 
 
 def test_a_client_with_little_data_says_so(scored_workspace, owner, logged_in):
@@ -90,7 +118,7 @@ def test_a_client_with_little_data_says_so(scored_workspace, owner, logged_in):
     history(client, owner, days=4, invoices=0)
     page = (
         logged_in(owner)
-        .get(url("assessments:client_health", scored_workspace, code=client.code))
+        .get(url("home:client_health", scored_workspace, code=client.code))
         .content.decode()
     )
     assert "not enough data yet" in page
@@ -106,7 +134,7 @@ def test_the_health_panel_costs_the_same_queries_whatever_the_number_of_clients(
     clients_rescore(workspace=scored_workspace)
     browser = logged_in(owner)
     with django_assert_num_queries(12):
-        browser.get(url("assessments:client_health", scored_workspace, code=client.code))
+        browser.get(url("home:client_health", scored_workspace, code=client.code))
 
 
 def test_members_acknowledge_snooze_resolve_and_undo_an_alert(good_and_bad, member, logged_in):
@@ -126,7 +154,7 @@ def test_members_acknowledge_snooze_resolve_and_undo_an_alert(good_and_bad, memb
     assert act("acknowledge").status_code == 200
     alert.refresh_from_db()
     assert (alert.status, alert.handled_by) == (AlertStatus.ACKNOWLEDGED, member)
-    later = workspace_today(bad.workspace) + dt.timedelta(days=5)
+    later = bad.workspace.today() + dt.timedelta(days=5)
     assert "Snoozed until" in act("snooze", until=later.isoformat()).content.decode()
     alert.refresh_from_db()
     assert (alert.status, alert.snoozed_until) == (AlertStatus.SNOOZED, later)
@@ -322,7 +350,7 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
     import re
 
     good, _bad = good_and_bad
-    history_start = workspace_today(good.workspace) - dt.timedelta(days=3)
+    history_start = good.workspace.today() - dt.timedelta(days=3)
     from assessments.services import history_rebuild
 
     history_rebuild(workspace=good.workspace, since=history_start)
@@ -330,10 +358,8 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
     owner.save()
     browser = logged_in(owner)
     pages = [
-        browser.get(url("workspace:home", good.workspace)).content.decode(),
-        browser.get(
-            url("assessments:client_health", good.workspace, code=good.code)
-        ).content.decode(),
+        browser.get(url("home:today", good.workspace)).content.decode(),
+        browser.get(url("home:client_health", good.workspace, code=good.code)).content.decode(),
     ]
     for page in pages:
         assert "<svg" in page
@@ -344,8 +370,8 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
 
 def test_the_dashboards_snooze_field_starts_a_week_ahead(good_and_bad, owner, logged_in):
     clients_rescore(workspace=good_and_bad[1].workspace)
-    page = logged_in(owner).get(url("workspace:home", good_and_bad[1].workspace)).content.decode()
-    week = workspace_today(good_and_bad[1].workspace) + dt.timedelta(days=7)
+    page = logged_in(owner).get(url("home:today", good_and_bad[1].workspace)).content.decode()
+    week = good_and_bad[1].workspace.today() + dt.timedelta(days=7)
     assert 'name="until" id="snooze-' in page
     assert f'value="{week.isoformat()}"' in page
 
@@ -359,5 +385,5 @@ def test_acknowledged_alerts_add_no_query_per_alert_to_the_dashboard(
     assert Alert.objects.filter(client=bad).count() >= 2
     browser = logged_in(owner)
     with django_assert_max_num_queries(17):
-        page = browser.get(url("workspace:home", bad.workspace)).content.decode()
+        page = browser.get(url("home:today", bad.workspace)).content.decode()
     assert "Acknowledged by" in page

@@ -13,10 +13,9 @@ from playwright.sync_api import Browser
 from accounts.models import Role
 from accounts.services import user_sign_up
 from assessments.models import Boundary
-from assessments.reviews.services import review_decide, review_start
 from assessments.services import history_rebuild
 from portfolio.models import Client
-from tests.assessments.conftest import history
+from reviews.services import review_decide, review_start
 from tests.factories import (
     ClientFactory,
     InteractionFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+from tests.history import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

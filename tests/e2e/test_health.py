@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from accounts.services import user_sign_up
 from assessments.models import Alert, AlertStatus
 from assessments.services import clients_rescore
-from tests.assessments.conftest import history
 from tests.factories import ClientFactory
+from tests.history import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,8 +12,8 @@ from accounts.models import Role
 from accounts.services import user_sign_up
 from assessments.services import clients_rescore
 from portfolio.models import Client
-from tests.assessments.conftest import history
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
+from tests.history import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -48,7 +48,7 @@ def test_the_quick_log_remembers_the_last_kind_and_minutes(logged_in, member, wo
     ClientFactory(workspace=workspace, name="Atlas")
     client = logged_in(member)
     log(client, workspace, client="Atlas", kind="work_session", minutes="90")
-    page = client.get(url("workspace:home", workspace)).content.decode()
+    page = client.get(url("home:today", workspace)).content.decode()
     assert '<option value="work_session" selected>' in page
     assert 'name="minutes" value="90"' in page
 

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Workspace
-from assessments.models import Alert, Boundary, FollowUp, Review, ScoringSettings
+from assessments.models import Alert, Boundary, ScoringSettings
 from portfolio.models import (
     Client,
     ImportBatch,
@@ -26,6 +26,7 @@ from portfolio.models import (
     Interaction,
     Invoice,
 )
+from reviews.models import FollowUp, Review
 from tests.factories import (
     ClientFactory,
     InteractionFactory,
@@ -47,7 +48,7 @@ def no_kwargs(objects):
 
 
 WORKSPACE_URLS: dict[str, WorkspaceURL] = {
-    "workspace:home": WorkspaceURL(no_kwargs, 200),
+    "home:today": WorkspaceURL(no_kwargs, 200),
     "workspace:settings": WorkspaceURL(no_kwargs, 200),
     "workspace:leave": WorkspaceURL(no_kwargs, 200, viewer_may_post=True),
     "workspace:delete": WorkspaceURL(no_kwargs, 403),
@@ -82,7 +83,7 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "portfolio:import_status": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
-    "assessments:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "home:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
     "assessments:alert_action": WorkspaceURL(
         lambda o: {"code": o.alert.code, "action": "resolve"}, 405
     ),
@@ -91,17 +92,17 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "assessments:boundaries": WorkspaceURL(no_kwargs, 403),
     # A member's own preference, like leaving: even a viewer may set it.
     "assessments:digest_set": WorkspaceURL(no_kwargs, 405, viewer_may_post=True),
-    "assessments:review_begin": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
-    "assessments:decisions": WorkspaceURL(no_kwargs, 200),
-    "assessments:review_detail": WorkspaceURL(lambda o: {"code": o.review.code}, 200),
-    "assessments:review_step": WorkspaceURL(lambda o: {"code": o.review.code, "step": 2}, 403),
-    "assessments:review_cancel": WorkspaceURL(lambda o: {"code": o.review.code}, 405),
-    "assessments:review_plan": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
-    "assessments:review_check": WorkspaceURL(
+    "reviews:review_begin": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "reviews:decisions": WorkspaceURL(no_kwargs, 200),
+    "reviews:review_detail": WorkspaceURL(lambda o: {"code": o.review.code}, 200),
+    "reviews:review_step": WorkspaceURL(lambda o: {"code": o.review.code, "step": 2}, 403),
+    "reviews:review_cancel": WorkspaceURL(lambda o: {"code": o.review.code}, 405),
+    "reviews:review_plan": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
+    "reviews:review_check": WorkspaceURL(
         lambda o: {"code": o.decided.code, "item": "final_invoice"}, 405
     ),
-    "assessments:review_hand_over": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
-    "assessments:follow_up": WorkspaceURL(lambda o: {"code": o.follow_up.code}, 403),
+    "reviews:review_hand_over": WorkspaceURL(lambda o: {"code": o.decided.code}, 405),
+    "reviews:follow_up": WorkspaceURL(lambda o: {"code": o.follow_up.code}, 403),
     "portfolio:client_departure": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
     "assessments:boundary_edit": WorkspaceURL(lambda o: {"code": o.boundary.code}, 403),
 }
@@ -348,7 +349,7 @@ def test_anonymous_visitors_are_sent_to_login(name, objects_of_a, client):
 
 def test_a_missing_workspace_and_a_foreign_one_look_the_same(objects_of_a, outsider, logged_in):
     client = logged_in(outsider)
-    foreign = client.get(reverse("workspace:home", kwargs={"ws": objects_of_a.workspace.slug}))
-    missing = client.get(reverse("workspace:home", kwargs={"ws": "no-such-workspace"}))
+    foreign = client.get(reverse("home:today", kwargs={"ws": objects_of_a.workspace.slug}))
+    missing = client.get(reverse("home:today", kwargs={"ws": "no-such-workspace"}))
     assert foreign.status_code == missing.status_code == 404
     assert objects_of_a.workspace.name not in foreign.content.decode()

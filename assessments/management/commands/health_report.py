@@ -8,10 +8,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Language, Workspace
-from assessments.alerts import alerts_holding_on
 from assessments.models import Band, Confidence, Suggestion
-from assessments.report import ClientHealth, client_json, portfolio_health
-from assessments.services import workspace_today
+from assessments.report import ClientHealth, alerts_holding_on, client_json, portfolio_health
 
 LANGUAGES = {"en": "en", "pt-br": "pt-br", "pt_br": "pt-br", "es": "es"}
 
@@ -43,7 +41,7 @@ class Command(BaseCommand):
         workspace = Workspace.objects.filter(slug=options["workspace"]).first()
         if workspace is None:
             raise CommandError(f"No workspace has the address {options['workspace']!r}.")
-        as_of = _date(options["as_of"]) if options["as_of"] else workspace_today(workspace)
+        as_of = _date(options["as_of"]) if options["as_of"] else workspace.today()
         language = workspace.language
         if options["language"]:
             language = LANGUAGES.get(options["language"].lower())

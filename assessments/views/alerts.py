@@ -1,0 +1,79 @@
+"""The actions on an alert: acknowledge, snooze, resolve, reopen, and (managers) mute its line
+for the client, with undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.htmx import render_fragment, wants_fragment
+from accounts.models import Role
+from accounts.tenancy import get_in_workspace, workspace_role
+
+from .. import alerts, selectors, services
+from ..models import Alert, AlertStatus
+
+# action -> (service, needs a manager)
+ACTIONS = {
+    "acknowledge": (alerts.alert_acknowledge, False),
+    "resolve": (alerts.alert_resolve, False),
+    "reopen": (alerts.alert_reopen, False),
+    "mute": (services.alert_mute, True),
+    "unmute": (services.alert_unmute, True),
+}
+
+
+def _snooze_until(request: HttpRequest) -> dt.date:
+    try:
+        until = dt.date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        raise ValidationError(_("Choose the date until which to snooze the alert.")) from None
+    if until <= request.workspace.today():
+        raise ValidationError(_("Choose a date after today."))
+    return until
+
+
+@require_POST
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
+    if action not in (*ACTIONS, "snooze"):
+        raise Http404
+    alert = get_in_workspace(
+        request,
+        Alert.objects.select_related("client", "boundary").filter(client__deleted_at__isnull=True),
+        code=code,
+    )
+    try:
+        if action == "snooze":
+            alerts.alert_snooze(alert=alert, by=request.user, until=_snooze_until(request))
+        else:
+            service, managers_only = ACTIONS[action]
+            if managers_only and not request.membership.can_manage:
+                raise PermissionDenied
+            service(alert=alert, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if wants_fragment(request):
+            context = {"alert": alert, "show_client": True} | selectors.alert_dates(
+                request.workspace
+            )
+            return render_fragment(request, "assessments/_alert.html", context, status=422)
+        return redirect("home:today", ws=request.workspace.slug)
+    if wants_fragment(request):
+        template = (
+            "assessments/_alert.html"
+            if alert.status == AlertStatus.OPEN
+            else "assessments/_alert_done.html"
+        )
+        context = {"alert": alert, "show_client": True, "muted": action == "mute"}
+        return render_fragment(
+            request, template, context | selectors.alert_dates(request.workspace)
+        )
+    messages.success(request, _("Alert updated."))
+    return redirect("home:today", ws=request.workspace.slug)

@@ -1,0 +1,27 @@
+"""What the quick log form needs, wherever it is shown (the workspace home, the client page, and
+the quick log's own answers): the form preset with the author's last kind and minutes."""
+
+from __future__ import annotations
+
+from accounts.models import User, Workspace
+
+from . import selectors
+from .forms import InteractionForm
+from .models import Client, Feeling
+
+
+def quick_log_context(
+    *, workspace: Workspace, author: User, client: Client | None = None, form=None
+) -> dict:
+    if form is None:
+        defaults = selectors.interaction_defaults(workspace=workspace, author=author)
+        initial = defaults | ({"client": client.name} if client else {})
+        form = InteractionForm(workspace=workspace, initial=initial)
+    return {
+        "log_form": form,
+        "log_client": client,
+        "feelings": [(f.value, f.label, f.face) for f in Feeling],
+        "client_names": []
+        if client
+        else [name for name, _code in selectors.client_choices(workspace=workspace)],
+    }

@@ -1,0 +1,430 @@
+"""The guided review: begin or resume, six steps each at its own address (so the browser's back
+button works), answers saved on every change, the decision, the plan, and the follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.htmx import render_fragment, wants_fragment
+from accounts.models import Membership, Role, User
+from accounts.tenancy import get_in_workspace, workspace_role
+from portfolio.models import Client, ClientStatus
+
+from . import messages as drafts
+from . import questions
+from . import services as reviews
+from .models import FollowUp, Review, ReviewStatus
+from .reasons import decision_sentence, sentence
+
+STEP_TITLES = {
+    1: _("The numbers"),
+    2: _("How it feels"),
+    3: _("Whose side it is"),
+    4: _("What it costs"),
+    5: _("Options"),
+    6: _("The plan"),
+}
+
+
+def _review(request: HttpRequest, code) -> Review:
+    return get_in_workspace(
+        request,
+        Review.objects.select_related("client", "author").filter(client__deleted_at__isnull=True),
+        code=code,
+    )
+
+
+def may_read_answers(review: Review, membership: Membership) -> bool:
+    """Feelings are private: the person who gave them, and the workspace's owners."""
+    return review.author_id == membership.user_id or membership.is_owner
+
+
+def _step_url(review: Review, step: int) -> str:
+    return reverse(
+        "reviews:review_step",
+        kwargs={"ws": review.client.workspace.slug, "code": review.code, "step": step},
+    )
+
+
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_begin(request: HttpRequest, code) -> HttpResponse:
+    """Resume the client's review in progress, or explain the review and start one."""
+    client = get_in_workspace(request, Client.objects.alive(), code=code)
+    current = Review.objects.filter(client=client, status=ReviewStatus.IN_PROGRESS).first()
+    if request.method == "POST":
+        try:
+            review = reviews.review_start(client=client, author=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("portfolio:client_detail", ws=request.workspace.slug, code=client.code)
+        if review.author_id != request.user.pk:
+            messages.info(
+                request,
+                _("%(name)s is reviewing this client already.")
+                % {"name": review.author.display_name if review.author else _("Someone")},
+            )
+            return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
+        return redirect(_step_url(review, review.step))
+    if current is not None and current.author_id == request.user.pk:
+        return redirect(_step_url(current, current.step))
+    context = {
+        "client": client,
+        "current": current,
+        "past": client.reviews.exclude(status=ReviewStatus.IN_PROGRESS).count(),
+    }
+    return render(request, "reviews/begin.html", context)
+
+
+def _step_context(request: HttpRequest, review: Review, step: int, errors=None) -> dict:
+    facts = review.facts
+    context = {
+        "review": review,
+        "client": review.client,
+        "step": step,
+        "steps": list(STEP_TITLES.items()),
+        "title": STEP_TITLES[step],
+        "facts": facts,
+        "errors": errors or [],
+    }
+    if step == 1:
+        dims = [
+            (name, d)
+            for name, d in facts.get("dimensions", {}).items()
+            if d.get("score") is not None
+        ]
+        context["weakest"] = sorted(dims, key=lambda item: item[1]["score"])[:2]
+    if step in questions.STEP_QUESTIONS:
+        context["questions"] = [
+            {"q": q, "value": review.answers.get(q.code)} for q in questions.STEP_QUESTIONS[step]
+        ]
+        context["yesno"] = questions.YESNO_CHOICES
+        context["teammates"] = reviews.review_teammates(review)
+        context["me"] = next(
+            (m for m in facts.get("team", []) if m["user_id"] == review.author_id), None
+        )
+    if step == 5:
+        advice = reviews.review_recommendation(review)
+        context["advice"] = advice
+        context["advice_text"] = decision_sentence(advice.decision)
+        context["reasons"] = [(r, sentence(r)) for r in advice.reasons]
+        context["would_change"] = [(r, sentence(r)) for r in advice.would_change]
+        context["decisions"] = [
+            (code, label)
+            for code, label in questions.DECISIONS
+            if code != questions.HAND_OVER or reviews.review_teammates(review)
+        ]
+        context["decision_labels"] = dict(questions.DECISIONS)
+    return context
+
+
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_step(request: HttpRequest, code, step: int) -> HttpResponse:
+    review = _review(request, code)
+    if review.author_id != request.user.pk:
+        raise PermissionDenied  # the steps hold private answers
+    if review.status != ReviewStatus.IN_PROGRESS:
+        return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
+    if step not in STEP_TITLES or step == 6:
+        raise Http404
+    if request.method == "POST":
+        go = request.POST.get("go", "")
+        target = {"next": step + 1, "back": step - 1}.get(go, step)
+        try:
+            if step == 5 and go == "decide":
+                reviews.review_decide(
+                    review=review, user=request.user, decision=request.POST.get("decision", "")
+                )
+                return redirect(
+                    "reviews:review_detail", ws=request.workspace.slug, code=review.code
+                )
+            reviews.review_answer(
+                review=review, user=request.user, step=step, data=request.POST, go_to=max(target, 1)
+            )
+        except ValidationError as error:
+            if wants_fragment(request):
+                return render_fragment(
+                    request,
+                    "reviews/_saved.html",
+                    {"errors": error.messages},
+                    status=422,
+                )
+            context = _step_context(request, review, step, errors=error.messages)
+            return render(request, "reviews/step.html", context, status=422)
+        if wants_fragment(request) and not go:
+            return render(request, "reviews/_saved.html", {"errors": []})
+        return redirect(_step_url(review, max(1, min(target, 5))))
+    return render(request, "reviews/step.html", _step_context(request, review, step))
+
+
+@require_POST
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_cancel(request: HttpRequest, code) -> HttpResponse:
+    review = _review(request, code)
+    try:
+        reviews.review_cancel(review=review, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Review cancelled. Nothing about the client changed."))
+    return redirect("portfolio:client_detail", ws=request.workspace.slug, code=review.client.code)
+
+
+def _plan_context(request: HttpRequest, review: Review) -> dict:
+    plan = review.plan
+    context = {
+        "review": review,
+        "client": review.client,
+        "plan": plan,
+        "decision_label": dict(questions.DECISIONS).get(review.decision, ""),
+        "may_edit": reviews.may_edit_plan(review, request.membership),
+        "read_answers": may_read_answers(review, request.membership),
+        "follow_ups": list(review.follow_ups.order_by("due_on")),
+        "tones": drafts.TONE_CHOICES,
+        "languages": drafts.LANGUAGE_CHOICES,
+        "terms": drafts.TERMS,
+        "reasons": drafts.FAREWELL_REASONS,
+        "checklist": [
+            (code, label, plan.get("checklist", {}).get(code, False))
+            for code, label in drafts.OFFBOARDING_STEPS
+        ],
+        "teammates": reviews.review_teammates(review),
+        "recommendation": review.recommendation,
+        "advice_reasons": [sentence(r) for r in review.recommendation.get("reasons", [])[:5]],
+        "decision_labels": dict(questions.DECISIONS),
+        "right_call_labels": dict(questions.YESNO_CHOICES),
+    }
+    if context["read_answers"]:
+        context["answers"] = [
+            (questions.QUESTIONS[code], value)
+            for code, value in review.answers.items()
+            if code in questions.QUESTIONS
+        ]
+        context["yesno_labels"] = dict(questions.YESNO_CHOICES)
+    if review.decision == questions.END and plan.get("message"):
+        context["mailto"] = drafts.mailto_link(
+            email=review.client.email,
+            subject=drafts.farewell_subject(
+                tone=plan.get("tone", "warm"), language=plan.get("language", "en")
+            ),
+            body=plan["message"],
+        )
+    return context
+
+
+def _sender(review: Review) -> str:
+    return review.author.display_name if review.author else review.client.workspace.name
+
+
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_detail(request: HttpRequest, code) -> HttpResponse:
+    """A review's decision and plan, for everyone in the workspace; the answers only for its
+    author and the owners."""
+    review = _review(request, code)
+    if review.status == ReviewStatus.IN_PROGRESS and review.author_id == request.user.pk:
+        return redirect(_step_url(review, review.step))
+    return render(request, "reviews/detail.html", _plan_context(request, review))
+
+
+def _draft(review: Review, plan: dict) -> str:
+    client, sender = review.client, _sender(review)
+    language = plan.get("language") or "en"
+    if review.decision == questions.END:
+        last_day = None
+        if plan.get("last_day"):
+            last_day = dt.date.fromisoformat(plan["last_day"])
+        return drafts.farewell_draft(
+            client_name=client.name,
+            sender_name=sender,
+            tone=plan.get("tone", "warm"),
+            language=language,
+            reason=plan.get("reason", "other"),
+            last_day=last_day,
+        )
+    return drafts.terms_message_draft(
+        client_name=client.name,
+        sender_name=sender,
+        terms=plan.get("terms", []),
+        tone=plan.get("tone", "warm"),
+        language=language,
+        decision=review.decision,
+    )
+
+
+def _plan_changes(review: Review, data) -> dict:
+    """The plan fields from a submitted form, validated."""
+    changes = {}
+    tones = {code for code, _label in drafts.TONE_CHOICES}
+    languages = {code for code, _label in drafts.LANGUAGE_CHOICES}
+    if "tone" in data:
+        if data["tone"] not in tones:
+            raise ValidationError(_("Choose a tone."))
+        changes["tone"] = data["tone"]
+    if "language" in data:
+        if data["language"] not in languages:
+            raise ValidationError(_("Choose a language."))
+        changes["language"] = data["language"]
+    if "reason" in data:
+        if data["reason"] not in {code for code, _label in drafts.FAREWELL_REASONS}:
+            raise ValidationError(_("Choose a reason."))
+        changes["reason"] = data["reason"]
+    for key in ("last_day", "check_on"):
+        if key in data:
+            value = data[key].strip()
+            if value:
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise ValidationError(_("Enter a valid date.")) from None
+            changes[key] = value
+    if "terms_present" in data:
+        known = {code for code, _label in drafts.TERMS}
+        changes["terms"] = [code for code in data.getlist("terms") if code in known]
+    for key in ("message", "notes"):
+        if key in data:
+            changes[key] = data[key][:10000]
+    return changes
+
+
+@require_POST
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_plan(request: HttpRequest, code) -> HttpResponse:
+    """Save the plan; "draft" writes the message again from the plan's choices."""
+    review = _review(request, code)
+    try:
+        changes = _plan_changes(review, request.POST)
+        if request.POST.get("action") == "draft":
+            changes["message"] = _draft(review, {**review.plan, **changes})
+        reviews.review_plan_save(review=review, membership=request.membership, changes=changes)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        status = 422
+    else:
+        status = 200
+        if request.POST.get("action") != "draft":
+            messages.success(request, _("Plan saved."))
+    if wants_fragment(request):
+        return render_fragment(
+            request,
+            "reviews/detail.html#plan",
+            _plan_context(request, review),
+            status=status,
+        )
+    return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
+
+
+@require_POST
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_check(request: HttpRequest, code, item: str) -> HttpResponse:
+    review = _review(request, code)
+    try:
+        reviews.review_check(
+            review=review,
+            membership=request.membership,
+            step=item,
+            done=request.POST.get("done") == "on",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if review.status == ReviewStatus.DONE:
+            messages.success(
+                request,
+                _(
+                    "Every step is done: %(client)s has ended. Well done — "
+                    "many people feel relief within days."
+                )
+                % {"client": review.client.name},
+            )
+    if wants_fragment(request):
+        return render_fragment(request, "reviews/detail.html#plan", _plan_context(request, review))
+    return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
+
+
+@require_POST
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def review_hand_over(request: HttpRequest, code) -> HttpResponse:
+    review = _review(request, code)
+    to = (
+        User.objects.filter(pk=request.POST.get("to") or 0).first()
+        if (request.POST.get("to", "").isdigit())
+        else None
+    )
+    try:
+        if to is None:
+            raise ValidationError(_("Choose the teammate who takes the client over."))
+        reviews.review_hand_over(
+            review=review, membership=request.membership, to=to, notes=request.POST.get("notes", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(client)s is now looked after by %(name)s; you both get an email.")
+            % {"client": review.client.name, "name": to.display_name},
+        )
+    return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
+
+
+@workspace_role(Role.VIEWER, write=Role.MEMBER)
+def follow_up(request: HttpRequest, code) -> HttpResponse:
+    item = get_in_workspace(
+        request, FollowUp.objects.select_related("review__client", "review__author"), code=code
+    )
+    if item.review.author_id != request.user.pk:
+        raise PermissionDenied
+    errors = []
+    if request.method == "POST":
+        feeling = request.POST.get("feeling", "")
+        try:
+            reviews.follow_up_answer(
+                follow_up=item,
+                user=request.user,
+                feeling=int(feeling) if feeling.isdigit() else None,
+                right_call=request.POST.get("right_call", ""),
+                notes=request.POST.get("notes", ""),
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Thank you. Your answer is kept with the review."))
+            return redirect(
+                "reviews:review_detail", ws=request.workspace.slug, code=item.review.code
+            )
+    context = {
+        "item": item,
+        "review": item.review,
+        "client": item.review.client,
+        "errors": errors,
+        "yesno": questions.YESNO_CHOICES,
+        "data": request.POST,
+    }
+    return render(request, "reviews/follow_up.html", context, status=422 if errors else 200)
+
+
+@workspace_role(Role.VIEWER)
+def decisions(request: HttpRequest) -> HttpResponse:
+    """Every decision taken in a review, and how it turned out."""
+    rows = (
+        Review.objects.for_workspace(request.workspace)
+        .exclude(status__in=(ReviewStatus.IN_PROGRESS, ReviewStatus.CANCELLED))
+        .select_related("client", "author")
+        .prefetch_related("follow_ups")
+        .filter(client__deleted_at__isnull=True)
+        .order_by("-decided_at")[:200]
+    )
+    context = {
+        "rows": rows,
+        "decision_labels": dict(questions.DECISIONS),
+        "right_call": dict(questions.YESNO_CHOICES),
+        "statuses": dict(ClientStatus.choices),
+    }
+    return render(request, "reviews/decisions.html", context)
