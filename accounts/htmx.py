@@ -16,10 +16,6 @@ def wants_fragment(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def template_for(request: HttpRequest, page: str, fragment: str) -> str:
-    return f"{page}#{fragment}" if wants_fragment(request) else page
-
-
 def render_fragment(
     request: HttpRequest, template_name: str, context: dict, *, status: int = 200
 ) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Dimension
+from .choices import Dimension
 from .scoring import Evidence
 
 

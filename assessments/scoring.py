@@ -428,7 +428,3 @@ def suggest(health: Health, context: Context) -> tuple[str, Evidence]:
             return "hand_over", Evidence("hand_over", {})
         return "set_boundaries", Evidence("protect_energy", {})
     return "set_boundaries", Evidence("set_boundaries", {"weakest": weakest})
-
-
-def trend(score_now: int, score_then: int | None) -> int | None:
-    return None if score_then is None else score_now - score_then

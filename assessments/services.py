@@ -285,6 +285,13 @@ def workspace_rescore_later(workspace: Workspace) -> None:
     )
 
 
+def workspace_rescore(*, workspace_id: int) -> None:
+    """Every client of the workspace rescored by the worker (its settings changed)."""
+    workspace = Workspace.objects.filter(pk=workspace_id).first()
+    if workspace is not None:
+        workspace_rescore_later(workspace)
+
+
 @transaction.atomic
 def scoring_settings_update(
     *, workspace: Workspace, settings: ScoringSettings, target_hourly_rate

@@ -285,6 +285,7 @@ def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> li
             billable=rng.random() < BILLABLE.get(kind, 0.0) * pattern.bills,
             feeling=_clamp_feeling(rng.gauss(mean, 0.6)) if rng.random() < 0.85 else None,
             summary=rng.choice(SUMMARIES.get(kind, ["…"])),
+            out_of_hours_by_rule=True,
         )
         chosen = {flag for flag, p in _flag_chances(pattern, change).items() if rng.random() < p}
         if bad_week:

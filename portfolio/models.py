@@ -236,6 +236,9 @@ class Interaction(models.Model):
     flag_distrust = models.BooleanField(_("distrust"), default=False)
     flag_unreasonable_demand = models.BooleanField(_("unreasonable demand"), default=False)
     flag_out_of_hours = models.BooleanField(_("out of hours"), default=False)
+    # The "out of hours" flag is the working hours' verdict, not a person's choice: a change of
+    # working hours recomputes it (a flag a person set or cleared is never touched).
+    out_of_hours_by_rule = models.BooleanField(default=False, editable=False)
     flag_out_of_scope = models.BooleanField(_("out of scope"), default=False)
     flag_unclear_brief = models.BooleanField(_("unclear brief"), default=False)
     flag_late_feedback = models.BooleanField(_("late feedback"), default=False)

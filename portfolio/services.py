@@ -169,8 +169,10 @@ def interaction_log(
     if external_id:
         interaction.external_id = external_id
     chosen = set(flags)
-    if not date_only and is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace):
-        chosen.add("out_of_hours")
+    if Flag.OUT_OF_HOURS not in chosen:
+        interaction.out_of_hours_by_rule = True
+        if not date_only and is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace):
+            chosen.add(Flag.OUT_OF_HOURS)
     interaction.set_flags(chosen)
     interaction.full_clean(exclude=["workspace", "client", "author"])
     interaction.save()
@@ -195,8 +197,14 @@ def interaction_update(
         interaction.date_only = False
     names = list(fields) + (["date_only"] if "occurred_at" in fields else [])
     if flags is not None:
+        flags = set(flags)
+        if (Flag.OUT_OF_HOURS in flags) != interaction.flag_out_of_hours:
+            interaction.out_of_hours_by_rule = False  # the person decided
         interaction.set_flags(flags)
         names += [flag_field(flag) for flag in Flag]
+    if interaction.out_of_hours_by_rule and {"occurred_at", "kind"} & set(fields):
+        interaction.flag_out_of_hours = _out_of_hours(interaction, interaction.client.workspace)
+    names += ["out_of_hours_by_rule", "flag_out_of_hours"]
     interaction.full_clean(exclude=["workspace", "client", "author"])
     _save_checked(interaction, version=version, fields=names)
     announce_clients_changed(
@@ -205,6 +213,41 @@ def interaction_update(
         since=min(previous_day, _local_day(interaction)),
     )
     return interaction
+
+
+def _out_of_hours(interaction: Interaction, workspace: Workspace) -> bool:
+    return not interaction.date_only and is_out_of_hours(
+        occurred_at=interaction.occurred_at, kind=interaction.kind, workspace=workspace
+    )
+
+
+# Entries whose "out of hours" flag is recomputed per query when the working hours change.
+RECOMPUTE_BATCH = 2000
+
+
+@transaction.atomic
+def out_of_hours_recompute(*, workspace: Workspace) -> int:
+    """After the working days, hours or time zone changed: the "out of hours" flags that the
+    rule set follow the new hours (never one a person set or cleared), and the clients whose
+    entries changed are rescored from the earliest day that changed. Returns entries changed."""
+    entries = (
+        Interaction.objects.filter(workspace=workspace, out_of_hours_by_rule=True)
+        .only("pk", "client_id", "occurred_at", "date_only", "kind", "flag_out_of_hours")
+        .order_by("pk")
+    )
+    changed, clients, since = [], set(), None
+    for interaction in entries.iterator(chunk_size=RECOMPUTE_BATCH):
+        verdict = _out_of_hours(interaction, workspace)
+        if verdict != interaction.flag_out_of_hours:
+            interaction.flag_out_of_hours = verdict
+            changed.append(interaction)
+            clients.add(interaction.client_id)
+            day = timezone.localdate(interaction.occurred_at, timezone=workspace.tzinfo)
+            since = day if since is None else min(since, day)
+    Interaction.objects.bulk_update(changed, ["flag_out_of_hours"], batch_size=RECOMPUTE_BATCH)
+    if changed:
+        announce_clients_changed(workspace_id=workspace.pk, client_ids=clients, since=since)
+    return len(changed)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ..forms import TypeToConfirmForm, WorkspaceCreateForm, WorkspaceSettingsForm
 from ..models import Role
 from ..selectors import workspace_members, workspace_pending_invitations
-from ..services import membership_remove, workspace_delete
+from ..services import membership_remove, workspace_delete, workspace_settings_update
 from ..services import workspace_create as create
 from ..tenancy import workspace_role
 
@@ -43,9 +43,13 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         for field in form.fields.values():
             field.disabled = True
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Workspace settings saved."))
-        return redirect("workspace:settings", ws=workspace.slug)
+        try:
+            workspace_settings_update(workspace=workspace, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Workspace settings saved."))
+            return redirect("workspace:settings", ws=workspace.slug)
     return render(
         request,
         "accounts/workspace_settings.html",

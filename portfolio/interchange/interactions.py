@@ -157,12 +157,16 @@ def _planned(sheet: Sheet, line: _Line, ctx: Context) -> tuple[Interaction, dict
         "kind": values["kind"],
     }
     desired |= {column: values[column] for column in STORED_AS_IS if column in sheet.columns}
+    out_of_hours = flag_field(Flag.OUT_OF_HOURS)
     if "flags" in sheet.columns:
         desired |= {field: code in values["flags"] for field, code in FLAG_FIELDS}
+        if stored is None or getattr(stored, out_of_hours) != desired[out_of_hours]:
+            desired["out_of_hours_by_rule"] = False  # the file says so: a person's choice
     elif stored is None:
-        desired[flag_field(Flag.OUT_OF_HOURS)] = not line.date_only and is_out_of_hours(
+        desired[out_of_hours] = not line.date_only and is_out_of_hours(
             occurred_at=line.moment, kind=values["kind"], workspace=ctx.workspace
         )
+        desired["out_of_hours_by_rule"] = True
     if "author_email" in sheet.columns or stored is None:
         try:
             desired["author_id"] = ctx.person(

@@ -1,5 +1,5 @@
-"""Scenario tests: every archetype of DESIGN.md through the whole pipeline (SQL aggregates,
-pure scoring, suggestion), in one workspace, so that their order by score is tested too."""
+"""Scenario tests: every client archetype of `archetypes` through the whole pipeline (SQL
+aggregates, pure scoring, suggestion), in one workspace, so their order by score is tested too."""
 
 from __future__ import annotations
 

@@ -19,8 +19,10 @@ from assessments.services import (
     snapshots_write,
 )
 from portfolio import services as portfolio
+from portfolio.models import Interaction
 from portfolio.signals import ALL_HISTORY, announce_clients_changed
-from tests.factories import ClientFactory, WorkspaceFactory
+from tests.factories import ClientFactory, InteractionFactory, WorkspaceFactory
+from tests.history import history
 
 
 def test_every_new_workspace_starts_with_the_default_lines(db):
@@ -52,17 +54,35 @@ def test_a_snapshot_records_the_formula_version_and_the_settings_it_used(good_an
     }
 
 
-def test_recomputing_a_past_day_gives_that_days_snapshot(good_and_bad):
-    good, bad = good_and_bad
-    day = good.workspace.today() - dt.timedelta(days=20)
-    snapshots_write(workspace=good.workspace, as_of=day)
-    again = assess_clients(workspace=good.workspace, as_of=day, client_ids=[good.pk, bad.pk])
-    for client in (good, bad):
-        stored = HealthSnapshot.objects.get(client=client, as_of=day)
-        assert (stored.score, stored.band) == (
-            again[client.pk].health.score,
-            again[client.pk].health.band,
+def test_a_past_days_snapshot_counts_only_what_had_happened_by_then(scored_workspace, owner):
+    client = ClientFactory(workspace=scored_workspace, name="Turned sour")
+    history(client, owner, days=60, feeling=2, invoices=3)
+    now = timezone.now()
+    for days_ago in (1, 2, 3, 4):  # the last few days: complaints and disrespect
+        InteractionFactory(
+            client=client,
+            author=owner,
+            kind="complaint",
+            feeling=-2,
+            flag_disrespect=True,
+            occurred_at=now - dt.timedelta(days=days_ago, hours=2),
         )
+    today = scored_workspace.today()
+    day = today - dt.timedelta(days=20)
+    snapshots_write(workspace=scored_workspace, as_of=day)
+    snapshots_write(workspace=scored_workspace, as_of=today)
+    then = HealthSnapshot.objects.get(client=client, as_of=day)
+    now_ = HealthSnapshot.objects.get(client=client, as_of=today)
+    entries_by_then = (
+        Interaction.objects.filter(client=client)
+        .filter(occurred_at__lt=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC))
+        .count()
+    )
+    assert then.metrics["entries"] == entries_by_then
+    assert then.metrics["flags"]["disrespect"] == 0
+    assert now_.metrics["flags"]["disrespect"] == 4
+    assert then.score > now_.score
+    assert then.band in ("thriving", "healthy")
 
 
 def test_scoring_twice_on_one_day_replaces_the_days_snapshot(good_and_bad):

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from assessments.scoring import DIMENSIONS, band_of
+from assessments.scoring import DIMENSIONS, band_of, weakest_of
 from reviews import reasons as reasons_module
 from reviews.questions import (
     DECISIONS,
@@ -58,14 +58,13 @@ def facts(
     """A client's numbers: every dimension at 80 unless named; the weakest found as
     services.review_facts finds it."""
     dims = {name: dimensions.get(name, 80) for name in DIMENSIONS}
-    scored = [(value, name) for name, value in dims.items() if value is not None]
     return ReviewFacts(
         score=score,
         band=band_of(score),
         confidence=confidence,
         trend_30d=trend,
         dimensions=dims,
-        weakest=min(scored)[1] if scored else None,
+        weakest=weakest_of(dims, None),
         revenue_share=share,
         hours_share=hours,
         open_alerts=alerts,
