@@ -356,7 +356,7 @@ def demo_history_load(*, workspace: Workspace, people: list[User]) -> int:
     if Client.objects.for_workspace(workspace).exists():
         return 0
     rng = random.Random(20261124)
-    today = timezone.localdate(timezone=workspace.tzinfo)
+    today = workspace.today()
     clients = Client.objects.bulk_create(
         Client(
             workspace=workspace,

@@ -192,7 +192,7 @@ class InteractionForm(forms.Form):
         if day:
             return {"occurred_on": day}
         if time:
-            today = timezone.localdate(timezone=self.workspace.tzinfo)
+            today = self.workspace.today()
             return {"occurred_at": timezone.datetime.combine(today, time, self.workspace.tzinfo)}
         return {}
 
@@ -249,12 +249,12 @@ class InvoiceForm(forms.ModelForm):
             "void": _("A void invoice is kept, but counts for neither revenue nor lateness."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["issued_on"].initial = timezone.localdate()
+            self.fields["issued_on"].initial = workspace.today()
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -395,10 +395,6 @@ class Invoice(models.Model):
         return InvoiceStatus.OPEN
 
     @property
-    def status(self) -> InvoiceStatus:
-        return self.status_on(timezone.localdate())
-
-    @property
     def outstanding(self) -> Decimal:
         if self.void:
             return Decimal("0")

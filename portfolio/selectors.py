@@ -179,6 +179,8 @@ class TimelineItem:
     at: dt.datetime
     interaction: Interaction | None = None
     invoice: Invoice | None = None
+    # The invoice's status on the workspace's today (open, overdue, paid late…).
+    invoice_status: str = ""
 
 
 def client_timeline(
@@ -208,8 +210,12 @@ def client_timeline(
         invoices = list(query.order_by("-issued_on", "-pk")[: size + 1])
 
     workspace = client.workspace
+    today = workspace.today()
     items = [TimelineItem(at=i.occurred_at, interaction=i) for i in interactions] + [
-        TimelineItem(at=noon_in(workspace, v.issued_on), invoice=v) for v in invoices
+        TimelineItem(
+            at=noon_in(workspace, v.issued_on), invoice=v, invoice_status=v.status_on(today)
+        )
+        for v in invoices
     ]
     items.sort(key=lambda item: item.at, reverse=True)
     page = items[:size]

@@ -100,7 +100,7 @@ def client_update(*, client: Client, version: int, **fields) -> Client:
 def client_change_status(*, client: Client, status: str, version: int | None = None) -> Client:
     fields = {"status": status}
     if status == ClientStatus.ENDED and client.ended_on is None:
-        fields["ended_on"] = timezone.localdate()
+        fields["ended_on"] = client.workspace.today()
     if status != ClientStatus.ENDED and client.status == ClientStatus.ENDED:
         fields |= {"ended_on": None, "ended_by": "", "end_reason": "", "departure_reason": ""}
     return client_update(client=client, version=version or client.version, **fields)

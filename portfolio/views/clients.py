@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,7 +86,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(
         request.POST or None,
         workspace=request.workspace,
-        initial={"owner": request.user.pk, "started_on": timezone.localdate()},
+        initial={"owner": request.user.pk, "started_on": request.workspace.today()},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,7 +109,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 @workspace_role(Role.VIEWER)
 def client_detail(request: HttpRequest, code) -> HttpResponse:
     client = _client(request, code)
-    today = timezone.localdate(timezone=request.workspace.tzinfo)
+    today = request.workspace.today()
     cursor = selectors.TimelineCursor.decode(request.GET.get("after", ""))
     items, next_cursor = selectors.client_timeline(client=client, cursor=cursor)
     context = {
@@ -206,7 +205,7 @@ def client_hand_over(request: HttpRequest, code) -> HttpResponse:
 def client_departure(request: HttpRequest, code) -> HttpResponse:
     """ "They ended it": the client left on their own. When, why, and what was learned."""
     client = _client(request, code)
-    today = timezone.localdate(timezone=request.workspace.tzinfo)
+    today = request.workspace.today()
     form = DepartureForm(request.POST or None, client=client, today=today)
     if request.method == "POST" and form.is_valid():
         services.client_update(

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -93,7 +92,7 @@ def import_files_upload(request: HttpRequest) -> HttpResponse:
 
 @workspace_role(Role.VIEWER)
 def export_download(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate(timezone=request.workspace.tzinfo)
+    today = request.workspace.today()
     response = HttpResponse(export_zip(workspace=request.workspace), content_type="application/zip")
     name = f"clientwise-{request.workspace.slug}-{today:%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +31,7 @@ def _back_to(request: HttpRequest, client: Client) -> HttpResponse:
 @workspace_role(Role.MEMBER)
 def invoice_create(request: HttpRequest, code) -> HttpResponse:
     client = get_in_workspace(request, Client.objects.alive(), code=code)
-    form = InvoiceForm(request.POST or None)
+    form = InvoiceForm(request.POST or None, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.invoice_create(client=client, **form.changes())
@@ -52,7 +51,7 @@ def invoice_create(request: HttpRequest, code) -> HttpResponse:
 @workspace_role(Role.MEMBER)
 def invoice_edit(request: HttpRequest, code) -> HttpResponse:
     invoice = _invoice(request, code)
-    form = InvoiceForm(request.POST or None, instance=invoice)
+    form = InvoiceForm(request.POST or None, instance=invoice, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         try:
             services.invoice_update(
@@ -86,7 +85,7 @@ def invoice_paid(request: HttpRequest, code) -> HttpResponse:
     try:
         paid_on = dt.date.fromisoformat(request.POST.get("paid_on") or "")
     except ValueError:
-        paid_on = timezone.localdate(timezone=request.workspace.tzinfo)
+        paid_on = request.workspace.today()
     amount = None
     if raw := request.POST.get("amount", "").strip().replace(",", "."):
         try:
