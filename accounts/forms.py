@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Role, User, Weekday, Workspace
+from .models import WORKSPACE_SETTINGS, Invitation, Role, User, Weekday, Workspace
 from .selectors import workspace_slug_suggest
 from .widgets import LongSelect
 
@@ -103,16 +103,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Workspace
-        fields = [
-            "name",
-            "currency",
-            "target_hourly_rate",
-            "time_zone",
-            "working_days",
-            "work_starts_at",
-            "work_ends_at",
-            "language",
-        ]
+        fields = list(WORKSPACE_SETTINGS)
         widgets = {
             "work_starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "work_ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

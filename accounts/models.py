@@ -235,6 +235,19 @@ class Workspace(models.Model):
         return timezone.localdate(timezone=self.tzinfo)
 
 
+# What a workspace's settings page may change (the form, the service and the admin).
+WORKSPACE_SETTINGS = (
+    "name",
+    "currency",
+    "target_hourly_rate",
+    "time_zone",
+    "working_days",
+    "work_starts_at",
+    "work_ends_at",
+    "language",
+)
+
+
 class WorkspaceQuerySet(models.QuerySet):
     """Every read of workspace data starts here: `Model.objects.for_workspace(workspace)`."""
 

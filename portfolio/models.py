@@ -1,4 +1,7 @@
-"""The record of each relationship: clients, what happened with them, and what they paid."""
+"""The record of each relationship: clients, what happened with them, and what they paid.
+
+One module for the app's models, as Django expects (over 400 lines): clients, interactions,
+invoices and the imports that write them refer to one another."""
 
 from __future__ import annotations
 

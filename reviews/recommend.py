@@ -25,6 +25,9 @@ How it decides, so that every step can be shown to the person:
 5. `would_change` says what would move the advice elsewhere.
 
 The person decides; this is advice.
+
+One module on purpose (about 600 lines): the rules are meant to be read in the order above, and
+splitting them would scatter one decision over several files.
 """
 
 from __future__ import annotations
