@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from accounts import views
+from accounts.admin import site as operators_site
 from accounts.urls import account_patterns, workspace_patterns
 
 urlpatterns = [
+    path("admin/", operators_site.urls),
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("language/", views.language_set, name="language_set"),

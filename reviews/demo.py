@@ -56,7 +56,7 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
     if draining is not None:
         review = reviews.review_start(client=draining, author=author)
         answers = {
-            2: {"enjoy": "2", "dread": "4", "change_stress": "4", "before_meeting": "2"},
+            2: {"enjoy": 2, "dread": 4, "change_stress": 4, "before_meeting": 2},
             3: {
                 "terms_clear": "partly",
                 "told_them": "no",
@@ -65,10 +65,10 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
                 "trust": "yes",
                 "unlimited_help": "no",
             },
-            4: {"energy_drain": "4", "absorb_loss": "no"},
+            4: {"energy_drain": 4, "absorb_loss": "no"},
         }
-        for step, data in answers.items():
-            reviews.review_answer(review=review, user=author, step=step, data=data)
+        for step, given in answers.items():
+            reviews.review_answer(review=review, user=author, step=step, answers=given)
         reviews.review_decide(review=review, user=author, decision="set_boundaries")
         FollowUp.objects.filter(review=review).update(due_on=workspace.today())
         made += 1
@@ -76,7 +76,7 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
     if wary is not None:
         review = reviews.review_start(client=wary, author=author)
         reviews.review_answer(
-            review=review, user=author, step=2, go_to=3, data={"enjoy": "2", "dread": "4"}
+            review=review, user=author, step=2, go_to=3, answers={"enjoy": 2, "dread": 4}
         )
         made += 1
     return made

@@ -155,51 +155,20 @@ def _check_open(review: Review) -> None:
         raise ValidationError(_("This review is already decided; its plan can still change."))
 
 
-def clean_answers(step: int, data) -> dict:
-    """The answers of one step from submitted data, validated; unknown keys ignored, empty
-    ones dropped (unanswered)."""
-    answers, errors = {}, []
-    for question in questions.STEP_QUESTIONS.get(step, ()):
-        raw = (data.get(question.code) or "").strip()
-        if not raw:
-            continue
-        if question.kind == "text":
-            answers[question.code] = raw[:2000]
-        elif question.kind == "yesno":
-            if raw not in (questions.YES, questions.PARTLY, questions.NO):
-                errors.append(question.text)
-            else:
-                answers[question.code] = raw
-        elif question.kind in ("scale", "number", "member"):
-            try:
-                value = int(raw)
-            except ValueError:
-                errors.append(question.text)
-                continue
-            limits = {"scale": (1, 5), "number": (0, 120), "member": (1, 2**62)}[question.kind]
-            if not limits[0] <= value <= limits[1]:
-                errors.append(question.text)
-            else:
-                answers[question.code] = value
-    if errors:
-        raise ValidationError(
-            [
-                _("“%(question)s”: choose one of the answers offered.") % {"question": str(q)}
-                for q in errors
-            ]
-        )
-    return answers
-
-
 @transaction.atomic
 def review_answer(
-    *, review: Review, user: User, step: int, data, go_to: int | None = None
+    *,
+    review: Review,
+    user: User,
+    step: int,
+    answers: dict | None = None,
+    go_to: int | None = None,
 ) -> Review:
-    """Save one step's answers (the whole step: a cleared answer is removed) and where the
-    person is. Saved on every change, so nothing typed is lost."""
+    """Save one step's answers, as StepForm cleans them (the whole step: a cleared answer is
+    removed), and where the person is. Saved on every change, so nothing typed is lost."""
     _check_author(review, user)
     _check_open(review)
-    answers = clean_answers(step, data)
+    answers = answers or {}
     codes = {q.code for q in questions.STEP_QUESTIONS.get(step, ())}
     review.answers = {k: v for k, v in review.answers.items() if k not in codes} | answers
     if go_to is not None:
@@ -261,48 +230,54 @@ def review_teammates(review: Review) -> list[dict]:
     return [m for m in review.facts.get("team", []) if m["user_id"] != review.author_id]
 
 
+def _sender(review: Review) -> str:
+    return review.author.display_name if review.author else review.client.workspace.name
+
+
+def _drafted_message(review: Review, plan: dict) -> str:
+    """The plan's message written from its choices, in the language it names."""
+    client = review.client
+    if review.decision == questions.END:
+        last_day = plan.get("last_day")
+        return farewell_draft(
+            client_name=client.name,
+            sender_name=_sender(review),
+            tone=plan.get("tone", "warm"),
+            language=plan.get("language") or "en",
+            reason=plan.get("reason", "other"),
+            last_day=dt.date.fromisoformat(last_day) if last_day else None,
+        )
+    return terms_message_draft(
+        client_name=client.name,
+        sender_name=_sender(review),
+        terms=plan.get("terms", []),
+        tone=plan.get("tone", "warm"),
+        language=plan.get("language") or "en",
+        decision=review.decision,
+    )
+
+
 def _initial_plan(review: Review) -> dict:
     """The plan a decision starts from, its message already drafted in the client's language
     (the person edits it; nothing is sent by itself)."""
     client = review.client
     language = normalize_language(client.language or "en")
-    sender = review.author.display_name if review.author else client.workspace.name
     check_on = client.workspace.today() + dt.timedelta(days=FOLLOW_UP_DAYS)
     if review.decision in (questions.SET_BOUNDARIES, questions.RENEGOTIATE):
         terms = ["rate"] if review.decision == questions.RENEGOTIATE else ["revision_rounds"]
-        message = terms_message_draft(
-            client_name=client.name,
-            sender_name=sender,
-            terms=terms,
-            tone="warm",
-            language=language,
-            decision=review.decision,
-        )
-        return {
-            "terms": terms,
-            "tone": "warm",
-            "language": language,
-            "message": message,
-            "check_on": check_on.isoformat(),
-        }
+        plan = {"terms": terms, "tone": "warm", "language": language}
+        return {**plan, "message": _drafted_message(review, plan), "check_on": check_on.isoformat()}
     if review.decision == questions.HAND_OVER:
         return {"to": None, "notes": "", "confirmed": False}
     if review.decision == questions.END:
-        message = farewell_draft(
-            client_name=client.name,
-            sender_name=sender,
-            tone="warm",
-            language=language,
-            reason="other",
-        )
-        return {
+        plan = {
             "checklist": {code: False for code, _label in OFFBOARDING_STEPS},
             "tone": "warm",
             "language": language,
             "reason": "other",
             "last_day": "",
-            "message": message,
         }
+        return {**plan, "message": _drafted_message(review, plan)}
     return {"notes": ""}
 
 
@@ -311,8 +286,11 @@ def may_edit_plan(review: Review, membership: Membership) -> bool:
 
 
 @transaction.atomic
-def review_plan_save(*, review: Review, membership: Membership, changes: dict) -> Review:
-    """Change the plan (its author, or a manager); only the keys the decision's plan has."""
+def review_plan_save(
+    *, review: Review, membership: Membership, changes: dict, redraft: bool = False
+) -> Review:
+    """Change the plan (its author, or a manager); only the keys the decision's plan has. With
+    ``redraft``, its message is written again from the plan's choices."""
     if not may_edit_plan(review, membership):
         raise PermissionDenied
     if review.status not in (ReviewStatus.DECIDED, ReviewStatus.DONE):
@@ -320,7 +298,9 @@ def review_plan_save(*, review: Review, membership: Membership, changes: dict) -
     plan = dict(review.plan)
     for key, value in changes.items():
         if key in plan and key not in ("checklist", "confirmed"):
-            plan[key] = value
+            plan[key] = _json(value)
+    if redraft and "message" in plan:
+        plan["message"] = _drafted_message(review, plan)
     review.plan = plan
     review.save(update_fields=["plan", "updated_at"])
     if plan.get("check_on"):
@@ -329,6 +309,13 @@ def review_plan_save(*, review: Review, membership: Membership, changes: dict) -
             due_on=dt.date.fromisoformat(plan["check_on"]), emailed_at=None
         )
     return review
+
+
+def _json(value):
+    """A plan's value as the plan keeps it: a date in ISO, no date as ""."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
 
 
 @transaction.atomic

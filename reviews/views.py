@@ -3,8 +3,6 @@ button works), answers saved on every change, the decision, the plan, and the fo
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.htmx import render_fragment, wants_fragment
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Role
 from accounts.tenancy import get_in_workspace, workspace_role
 from portfolio.models import Client, ClientStatus
 
 from . import messages as drafts
 from . import questions
 from . import services as reviews
+from .forms import (
+    CheckForm,
+    DecisionForm,
+    FollowUpForm,
+    HandOverForm,
+    PlanForm,
+    StepForm,
+    invalid_messages,
+)
 from .models import FollowUp, Review, ReviewStatus
 from .reasons import decision_sentence, sentence
 
@@ -83,7 +90,10 @@ def review_begin(request: HttpRequest, code) -> HttpResponse:
     return render(request, "reviews/begin.html", context)
 
 
-def _step_context(request: HttpRequest, review: Review, step: int, errors=None) -> dict:
+def _step_context(
+    request: HttpRequest, review: Review, step: int, form: StepForm | None = None, errors=()
+) -> dict:
+    """The step's page; a refused ``form`` shows what was sent, else the answers saved."""
     facts = review.facts
     context = {
         "review": review,
@@ -92,7 +102,7 @@ def _step_context(request: HttpRequest, review: Review, step: int, errors=None) 
         "steps": list(STEP_TITLES.items()),
         "title": STEP_TITLES[step],
         "facts": facts,
-        "errors": errors or [],
+        "errors": list(errors),
     }
     if step == 1:
         dims = [
@@ -102,9 +112,8 @@ def _step_context(request: HttpRequest, review: Review, step: int, errors=None) 
         ]
         context["weakest"] = sorted(dims, key=lambda item: item[1]["score"])[:2]
     if step in questions.STEP_QUESTIONS:
-        context["questions"] = [
-            {"q": q, "value": review.answers.get(q.code)} for q in questions.STEP_QUESTIONS[step]
-        ]
+        form = form or StepForm(step=step, initial=review.answers)
+        context["questions"] = form.shown()
         context["yesno"] = questions.YESNO_CHOICES
         context["teammates"] = reviews.review_teammates(review)
         context["me"] = next(
@@ -134,34 +143,40 @@ def review_step(request: HttpRequest, code, step: int) -> HttpResponse:
         return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
     if step not in STEP_TITLES or step == 6:
         raise Http404
-    if request.method == "POST":
-        go = request.POST.get("go", "")
-        target = {"next": step + 1, "back": step - 1}.get(go, step)
+    if request.method != "POST":
+        return render(request, "reviews/step.html", _step_context(request, review, step))
+    go = request.POST.get("go", "")
+    target = {"next": step + 1, "back": step - 1}.get(go, step)
+    deciding = step == 5 and go == "decide"
+    form = DecisionForm(request.POST) if deciding else StepForm(request.POST, step=step)
+    errors = invalid_messages(form)
+    if not errors:
         try:
-            if step == 5 and go == "decide":
+            if deciding:
                 reviews.review_decide(
-                    review=review, user=request.user, decision=request.POST.get("decision", "")
+                    review=review, user=request.user, decision=form.cleaned_data["decision"]
                 )
                 return redirect(
                     "reviews:review_detail", ws=request.workspace.slug, code=review.code
                 )
             reviews.review_answer(
-                review=review, user=request.user, step=step, data=request.POST, go_to=max(target, 1)
+                review=review,
+                user=request.user,
+                step=step,
+                answers=form.answers(),
+                go_to=max(target, 1),
             )
         except ValidationError as error:
-            if wants_fragment(request):
-                return render_fragment(
-                    request,
-                    "reviews/_saved.html",
-                    {"errors": error.messages},
-                    status=422,
-                )
-            context = _step_context(request, review, step, errors=error.messages)
-            return render(request, "reviews/step.html", context, status=422)
-        if wants_fragment(request) and not go:
-            return render(request, "reviews/_saved.html", {"errors": []})
-        return redirect(_step_url(review, max(1, min(target, 5))))
-    return render(request, "reviews/step.html", _step_context(request, review, step))
+            errors = error.messages
+    if errors:
+        if wants_fragment(request):
+            return render_fragment(request, "reviews/_saved.html", {"errors": errors}, status=422)
+        shown = None if deciding else form
+        context = _step_context(request, review, step, form=shown, errors=errors)
+        return render(request, "reviews/step.html", context, status=422)
+    if wants_fragment(request) and not go:
+        return render(request, "reviews/_saved.html", {"errors": []})
+    return redirect(_step_url(review, max(1, min(target, 5))))
 
 
 @require_POST
@@ -177,8 +192,13 @@ def review_cancel(request: HttpRequest, code) -> HttpResponse:
     return redirect("portfolio:client_detail", ws=request.workspace.slug, code=review.client.code)
 
 
-def _plan_context(request: HttpRequest, review: Review) -> dict:
-    plan = review.plan
+def _plan_context(
+    request: HttpRequest, review: Review, typed: dict | None = None, hand_over: dict | None = None
+) -> dict:
+    """The decision and its plan; ``typed`` (the plan form) and ``hand_over`` (the hand-over
+    form) are what a refused form sent, drawn again as it was."""
+    plan = {**review.plan, **(typed or {})}
+    teammates = reviews.review_teammates(review)
     context = {
         "review": review,
         "client": review.client,
@@ -195,7 +215,9 @@ def _plan_context(request: HttpRequest, review: Review) -> dict:
             (code, label, plan.get("checklist", {}).get(code, False))
             for code, label in drafts.OFFBOARDING_STEPS
         ],
-        "teammates": reviews.review_teammates(review),
+        "teammates": teammates,
+        "hand_over": hand_over
+        or {"to": str(review.answers.get("teammate", "")), "notes": plan.get("notes", "")},
         "recommendation": review.recommendation,
         "advice_reasons": [sentence(r) for r in review.recommendation.get("reasons", [])[:5]],
         "decision_labels": dict(questions.DECISIONS),
@@ -208,19 +230,16 @@ def _plan_context(request: HttpRequest, review: Review) -> dict:
             if code in questions.QUESTIONS
         ]
         context["yesno_labels"] = dict(questions.YESNO_CHOICES)
-    if review.decision == questions.END and plan.get("message"):
+    saved = review.plan  # the email app gets the message saved, never a refused one
+    if review.decision == questions.END and saved.get("message"):
         context["mailto"] = drafts.mailto_link(
             email=review.client.email,
             subject=drafts.farewell_subject(
-                tone=plan.get("tone", "warm"), language=plan.get("language", "en")
+                tone=saved.get("tone", "warm"), language=saved.get("language", "en")
             ),
-            body=plan["message"],
+            body=saved["message"],
         )
     return context
-
-
-def _sender(review: Review) -> str:
-    return review.author.display_name if review.author else review.client.workspace.name
 
 
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
@@ -233,90 +252,33 @@ def review_detail(request: HttpRequest, code) -> HttpResponse:
     return render(request, "reviews/detail.html", _plan_context(request, review))
 
 
-def _draft(review: Review, plan: dict) -> str:
-    client, sender = review.client, _sender(review)
-    language = plan.get("language") or "en"
-    if review.decision == questions.END:
-        last_day = None
-        if plan.get("last_day"):
-            last_day = dt.date.fromisoformat(plan["last_day"])
-        return drafts.farewell_draft(
-            client_name=client.name,
-            sender_name=sender,
-            tone=plan.get("tone", "warm"),
-            language=language,
-            reason=plan.get("reason", "other"),
-            last_day=last_day,
-        )
-    return drafts.terms_message_draft(
-        client_name=client.name,
-        sender_name=sender,
-        terms=plan.get("terms", []),
-        tone=plan.get("tone", "warm"),
-        language=language,
-        decision=review.decision,
-    )
-
-
-def _plan_changes(review: Review, data) -> dict:
-    """The plan fields from a submitted form, validated."""
-    changes = {}
-    tones = {code for code, _label in drafts.TONE_CHOICES}
-    languages = {code for code, _label in drafts.LANGUAGE_CHOICES}
-    if "tone" in data:
-        if data["tone"] not in tones:
-            raise ValidationError(_("Choose a tone."))
-        changes["tone"] = data["tone"]
-    if "language" in data:
-        if data["language"] not in languages:
-            raise ValidationError(_("Choose a language."))
-        changes["language"] = data["language"]
-    if "reason" in data:
-        if data["reason"] not in {code for code, _label in drafts.FAREWELL_REASONS}:
-            raise ValidationError(_("Choose a reason."))
-        changes["reason"] = data["reason"]
-    for key in ("last_day", "check_on"):
-        if key in data:
-            value = data[key].strip()
-            if value:
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    raise ValidationError(_("Enter a valid date.")) from None
-            changes[key] = value
-    if "terms_present" in data:
-        known = {code for code, _label in drafts.TERMS}
-        changes["terms"] = [code for code in data.getlist("terms") if code in known]
-    for key in ("message", "notes"):
-        if key in data:
-            changes[key] = data[key][:10000]
-    return changes
-
-
 @require_POST
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def review_plan(request: HttpRequest, code) -> HttpResponse:
     """Save the plan; "draft" writes the message again from the plan's choices."""
     review = _review(request, code)
-    try:
-        changes = _plan_changes(review, request.POST)
-        if request.POST.get("action") == "draft":
-            changes["message"] = _draft(review, {**review.plan, **changes})
-        reviews.review_plan_save(review=review, membership=request.membership, changes=changes)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        status = 422
-    else:
-        status = 200
-        if request.POST.get("action") != "draft":
-            messages.success(request, _("Plan saved."))
+    form = PlanForm(request.POST)
+    errors = invalid_messages(form)
+    if not errors:
+        try:
+            reviews.review_plan_save(
+                review=review,
+                membership=request.membership,
+                changes=form.changes(),
+                redraft=form.redraft,
+            )
+        except ValidationError as error:
+            errors = error.messages
+    if errors:
+        messages.error(request, " ".join(errors))
+        context = _plan_context(request, review, typed=form.typed())
+        if wants_fragment(request):
+            return render_fragment(request, "reviews/detail.html#plan", context, status=422)
+        return render(request, "reviews/detail.html", context, status=422)
+    if not form.redraft:
+        messages.success(request, _("Plan saved."))
     if wants_fragment(request):
-        return render_fragment(
-            request,
-            "reviews/detail.html#plan",
-            _plan_context(request, review),
-            status=status,
-        )
+        return render_fragment(request, "reviews/detail.html#plan", _plan_context(request, review))
     return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
 
 
@@ -324,12 +286,11 @@ def review_plan(request: HttpRequest, code) -> HttpResponse:
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def review_check(request: HttpRequest, code, item: str) -> HttpResponse:
     review = _review(request, code)
+    form = CheckForm(request.POST)
+    form.is_valid()  # a box is ticked or not: nothing to refuse
     try:
         reviews.review_check(
-            review=review,
-            membership=request.membership,
-            step=item,
-            done=request.POST.get("done") == "on",
+            review=review, membership=request.membership, step=item, done=form.cleaned_data["done"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -352,25 +313,25 @@ def review_check(request: HttpRequest, code, item: str) -> HttpResponse:
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def review_hand_over(request: HttpRequest, code) -> HttpResponse:
     review = _review(request, code)
-    to = (
-        User.objects.filter(pk=request.POST.get("to") or 0).first()
-        if (request.POST.get("to", "").isdigit())
-        else None
+    form = HandOverForm(request.POST, teammates=reviews.review_teammates(review))
+    errors = invalid_messages(form)
+    if not errors:
+        try:
+            reviews.review_hand_over(
+                review=review, membership=request.membership, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors = error.messages
+    if errors:
+        messages.error(request, " ".join(errors))
+        typed = {"to": form["to"].data or "", "notes": form["notes"].data or ""}
+        context = _plan_context(request, review, hand_over=typed)
+        return render(request, "reviews/detail.html", context, status=422)
+    messages.success(
+        request,
+        _("%(client)s is now looked after by %(name)s; you both get an email.")
+        % {"client": review.client.name, "name": form.cleaned_data["to"].display_name},
     )
-    try:
-        if to is None:
-            raise ValidationError(_("Choose the teammate who takes the client over."))
-        reviews.review_hand_over(
-            review=review, membership=request.membership, to=to, notes=request.POST.get("notes", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request,
-            _("%(client)s is now looked after by %(name)s; you both get an email.")
-            % {"client": review.client.name, "name": to.display_name},
-        )
     return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
 
 
@@ -381,17 +342,11 @@ def follow_up(request: HttpRequest, code) -> HttpResponse:
     )
     if item.review.author_id != request.user.pk:
         raise PermissionDenied
-    errors = []
-    if request.method == "POST":
-        feeling = request.POST.get("feeling", "")
+    form = FollowUpForm(request.POST if request.method == "POST" else None)
+    errors = invalid_messages(form) if form.is_bound else []
+    if form.is_bound and not errors:
         try:
-            reviews.follow_up_answer(
-                follow_up=item,
-                user=request.user,
-                feeling=int(feeling) if feeling.isdigit() else None,
-                right_call=request.POST.get("right_call", ""),
-                notes=request.POST.get("notes", ""),
-            )
+            reviews.follow_up_answer(follow_up=item, user=request.user, **form.cleaned_data)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -405,7 +360,7 @@ def follow_up(request: HttpRequest, code) -> HttpResponse:
         "client": item.review.client,
         "errors": errors,
         "yesno": questions.YESNO_CHOICES,
-        "data": request.POST,
+        "data": form.data,
     }
     return render(request, "reviews/follow_up.html", context, status=422 if errors else 200)
 

@@ -15,12 +15,14 @@ from django.utils import translation
 
 from reviews import messages
 from reviews.messages import (
+    DRAFTS,
     FAREWELL_REASONS,
     LANGUAGES,
     OFFBOARDING_STEPS,
     TERMS,
     TONE_CHOICES,
     TONES,
+    draft_render,
     farewell_draft,
     farewell_subject,
     handover_note,
@@ -63,7 +65,10 @@ def terms_message(**overrides):
 
 @pytest.fixture
 def tagged(monkeypatch):
-    """Every sentence comes out as "[language]msgid", the language active when it was looked up."""
+    """Every sentence comes out as "[language]msgid", the language active when it was looked up.
+
+    The drafts are templates: their {% translate %} and {% blocktranslate %} blocks look their
+    words up through Django's translation machinery, replaced here where every lookup goes."""
 
     def fake_gettext(message):
         return f"[{translation.get_language()}]{message}"
@@ -71,8 +76,8 @@ def tagged(monkeypatch):
     def fake_pgettext(context, message):
         return f"[{translation.get_language()}]{message}"
 
-    monkeypatch.setattr(messages, "gettext", fake_gettext)
-    monkeypatch.setattr(messages, "pgettext", fake_pgettext)
+    monkeypatch.setattr(translation._trans, "gettext", fake_gettext)
+    monkeypatch.setattr(translation._trans, "pgettext", fake_pgettext)
 
 
 # The choices ------------------------------------------------------------------------------------
@@ -235,6 +240,53 @@ def test_missing_names_leave_no_gaps():
     assert draft.startswith("Hello,\n\n")
     assert draft.endswith("Kind regards,")
     assert "  " not in draft
+
+
+# The templates ---------------------------------------------------------------------------------
+
+
+def test_an_unknown_draft_is_refused_clearly():
+    with pytest.raises(ValueError, match=r"Unknown draft 'poem'.*farewell"):
+        draft_render("poem", language="en")
+    with pytest.raises(ValueError, match="Unknown language"):
+        draft_render("farewell_subject", language="fr", tone="warm")
+    assert set(DRAFTS) >= {"farewell", "farewell_subject", "terms", "terms_subject"}
+
+
+def test_a_draft_is_plain_text_nothing_is_escaped():
+    draft = farewell(client_name="Smith & <Sons>", sender_name="Ana O'Neil")
+    assert draft.startswith("Hi Smith & <Sons>,\n\n")
+    assert draft.endswith("\nAna O'Neil")
+    assert "&amp;" not in draft and "&#x27;" not in draft
+    message = terms_message(client_name="Smith & <Sons>")
+    assert message.startswith("Hello Smith & <Sons>,\n\n")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_draft_keeps_one_blank_line_between_paragraphs_and_no_stray_spaces(language):
+    drafts = [
+        farewell(language=language, tone=tone, reason=reason, last_day=day, work_left=work)
+        for tone in TONES
+        for reason in REASONS
+        for day in (None, LAST_DAY)
+        for work in (True, False)
+    ] + [
+        terms_message(language=language, tone=tone, decision=decision, terms=terms)
+        for tone in TONES
+        for decision in ("set_boundaries", "renegotiate")
+        for terms in ([], ["rate"], TERM_CODES)
+    ]
+    for draft in drafts:
+        assert draft == draft.strip()
+        assert "\n\n\n" not in draft
+        assert "  " not in draft
+        assert all(line == line.strip() for line in draft.splitlines())
+    for tone in TONES:
+        subject = farewell_subject(tone=tone, language=language)
+        assert subject and "\n" not in subject and subject == subject.strip()
+    for decision in ("set_boundaries", "renegotiate"):
+        subject = terms_subject(decision=decision, language=language)
+        assert subject and "\n" not in subject and subject == subject.strip()
 
 
 # The language of the message -------------------------------------------------------------------
