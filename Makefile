@@ -49,10 +49,10 @@ check: $(STAMP)
 
 # Needs GNU gettext (msgfmt, xgettext); a fresh clone does not, the .mo files are committed.
 messages: $(STAMP)
-	$(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*" -i "tests/*"
+	DEBUG=true $(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*" -i "tests/*"
 
 compile-messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(STAMP)
 	DEBUG=true TASK_BACKEND=database $(PY) manage.py db_worker

@@ -8,10 +8,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .emails import email_send
 from .models import (
+    WORKSPACE_SETTINGS,
     Currency,
     Invitation,
     Language,
@@ -23,7 +25,7 @@ from .models import (
     new_invitation_token,
 )
 from .selectors import workspace_slug_suggest
-from .tasks import send_invitation_email
+from .signals import announce_workspace_settings_changed
 
 
 @transaction.atomic
@@ -48,6 +50,24 @@ def workspace_create(
     workspace.full_clean()
     workspace.save()
     Membership.objects.create(user=owner, workspace=workspace, role=Role.OWNER)
+    return workspace
+
+
+@transaction.atomic
+def workspace_settings_update(*, workspace: Workspace, **fields) -> Workspace:
+    """Change the workspace's settings. What depends on them follows once this commits: the
+    apps above are told which settings changed (out-of-hours flags, scores)."""
+    unknown = set(fields) - set(WORKSPACE_SETTINGS)
+    if unknown:
+        raise TypeError(f"Not a workspace setting: {', '.join(sorted(unknown))}")
+    # Compared with the stored row: a model form has already put the new values on `workspace`.
+    stored = Workspace.objects.select_for_update().get(pk=workspace.pk)
+    changed = {name for name, value in fields.items() if getattr(stored, name) != value}
+    for name, value in fields.items():
+        setattr(workspace, name, value)
+    workspace.full_clean()
+    workspace.save()
+    announce_workspace_settings_changed(workspace_id=workspace.pk, changed=changed)
     return workspace
 
 
@@ -119,15 +139,19 @@ def invitation_create(
     invitation.save()
     existing = User.objects.filter(email__iexact=email).only("language").first()
     language = (existing and existing.language) or workspace.language
-    transaction.on_commit(
-        lambda: send_invitation_email.enqueue(
-            email=email,
-            workspace_name=workspace.name,
-            inviter_name=invited_by.user.display_name,
-            role_label=str(Role(role).label),
-            link=f"{base_url.rstrip('/')}/invitations/{token}/",
-            language=language,
-        )
+    with translation.override(language):
+        role_label = str(Role(role).label)
+    email_send(
+        to=email,
+        template="accounts/email/invitation",
+        context={
+            "workspace_name": workspace.name,
+            "inviter_name": invited_by.user.display_name,
+            "role_label": role_label,
+            "link": f"{base_url.rstrip('/')}/invitations/{token}/",
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        language=language,
     )
     invitation.token = token  # only in memory: tests and the invite page can show the link once
     return invitation
@@ -275,3 +299,29 @@ def workspace_provision(
             user.last_workspace = workspace
             user.save(update_fields=["last_workspace"])
     return workspace, changes
+
+
+def membership_emails_choose(
+    *, membership: Membership, weekly_digest: bool, follow_up_emails: bool
+) -> Membership:
+    """A member's own choice of the emails a workspace sends them."""
+    membership.weekly_digest = weekly_digest
+    membership.follow_up_emails = follow_up_emails
+    membership.save(update_fields=["weekly_digest", "follow_up_emails"])
+    return membership
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, name: str, email: str, language: str) -> User:
+    """A person's own name, login email and language."""
+    user.name, user.email, user.language = name.strip(), email, language
+    user.full_clean()
+    user.save(update_fields=["name", "email", "language"])
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The language the person chose in the switcher, kept on their account."""
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

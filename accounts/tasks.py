@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
 @task
-def send_invitation_email(
-    *, email: str, workspace_name: str, inviter_name: str, role_label: str, link: str, language: str
-) -> None:
+def send_templated_email(*, to: str, template: str, context: dict, language: str) -> None:
+    """Render `<template>_subject.txt`, `_body.txt` and `_body.html` in `language` and send
+    them as one message: the text body with the HTML as its alternative. Enqueued only by
+    accounts.emails.email_send."""
     with translation.override(language):
-        context = {
-            "workspace_name": workspace_name,
-            "inviter_name": inviter_name,
-            "role_label": role_label,
-            "link": link,
-            "ttl_days": settings.INVITATION_TTL_DAYS,
-        }
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        body = render_to_string("accounts/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [email])
+        # A header is one line: whatever whitespace the template leaves becomes one space.
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    message = EmailMultiAlternatives(subject, text, None, [to])
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -121,3 +121,10 @@ class BoundaryForm(forms.ModelForm):
         if value is not None and not 1 <= value <= 365:
             raise forms.ValidationError(_("Choose a value from 1 to 365."))
         return value
+
+
+class EmailChoicesForm(forms.Form):
+    """A member's choice of the emails the workspace sends them."""
+
+    weekly_digest = forms.BooleanField(required=False)
+    follow_up_emails = forms.BooleanField(required=False)

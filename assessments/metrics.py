@@ -9,6 +9,7 @@ to float as its year; PostgreSQL refuses it), through `DaysBetween`, the one per
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -99,15 +100,13 @@ class Window:
 CONTACT_KINDS = tuple(kind for kind in InteractionKind.values if kind not in OWN_WORK_KINDS)
 
 
-def _local_date(workspace: Workspace):
-    return TruncDate("occurred_at", tzinfo=workspace.tzinfo)
+def _local_date(tzinfo: dt.tzinfo):
+    return TruncDate("occurred_at", tzinfo=tzinfo)
 
 
-def _day_bounds(workspace: Workspace, window: Window) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(window.first_day, dt.time(), tzinfo=workspace.tzinfo)
-    end = dt.datetime.combine(
-        window.as_of + dt.timedelta(days=1), dt.time(), tzinfo=workspace.tzinfo
-    )
+def _day_bounds(tzinfo: dt.tzinfo, window: Window) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(window.first_day, dt.time(), tzinfo=tzinfo)
+    end = dt.datetime.combine(window.as_of + dt.timedelta(days=1), dt.time(), tzinfo=tzinfo)
     return start, end
 
 
@@ -118,12 +117,12 @@ def _weighted(weight, condition: Q | None = None, value=None):
     return Sum(Case(When(condition, then=then), default=Value(0.0)), output_field=FloatField())
 
 
-def _interaction_weight(workspace: Workspace, window: Window):
-    age = DaysBetween(_local_date(workspace), Value(window.as_of, DateField()))
+def _interaction_weight(tzinfo: dt.tzinfo, window: Window):
+    age = DaysBetween(_local_date(tzinfo), Value(window.as_of, DateField()))
     return decay_weight(age, window.half_life_days)
 
 
-def _interaction_aggregates(workspace: Workspace) -> dict:
+def _interaction_aggregates(tzinfo: dt.tzinfo) -> dict:
     # The weight is an alias resolved once (building ~20 copies of it cost more than the SQL).
     weight = F("recency")
     minutes = Cast("minutes", FloatField())
@@ -138,7 +137,7 @@ def _interaction_aggregates(workspace: Workspace) -> dict:
         "feelings": Count("pk", filter=has_feeling),
         "feelings_low": Count("pk", filter=Q(feeling__lt=0)),
         "feeling_sum": Sum("feeling"),
-        "last_distrust_on": Max(_local_date(workspace), filter=Q(flag_distrust=True)),
+        "last_distrust_on": Max(_local_date(tzinfo), filter=Q(flag_distrust=True)),
         "w_entries": _weighted(weight),
         "w_contacts": _weighted(weight, contact),
         "w_minutes": _weighted(weight, value=minutes),
@@ -205,11 +204,17 @@ def _invoice_aggregates(window: Window) -> dict:
     }
 
 
-def _interaction_rows(workspace: Workspace, window: Window, client_ids) -> QuerySet:
-    start, end = _day_bounds(workspace, window)
+# The builders take only what their query may depend on (see `_compiled_rows`): no workspace
+# object whose other attributes could be read without being part of the compiled shape.
+
+
+def _interaction_rows(
+    *, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids: list[int] | None
+) -> QuerySet:
+    start, end = _day_bounds(tzinfo, window)
     # The interaction table's own workspace column: ~8x faster than going through the client.
     rows = Interaction.objects.filter(
-        workspace_id=workspace.pk,
+        workspace_id=workspace_id,
         deleted_at__isnull=True,
         occurred_at__gte=start,
         occurred_at__lt=end,
@@ -218,15 +223,18 @@ def _interaction_rows(workspace: Workspace, window: Window, client_ids) -> Query
         rows = rows.filter(client_id__in=client_ids)
     return (
         rows.order_by()
-        .alias(recency=_interaction_weight(workspace, window))
+        .alias(recency=_interaction_weight(tzinfo, window))
         .values("client_id")
-        .annotate(**_prefixed(_interaction_aggregates(workspace)))
+        .annotate(**_prefixed(_interaction_aggregates(tzinfo)))
     )
 
 
-def _invoice_rows(workspace: Workspace, window: Window, client_ids) -> QuerySet:
+def _invoice_rows(
+    *, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids: list[int] | None
+) -> QuerySet:
+    # Invoice days are plain dates: `tzinfo` is only there to match the other builder.
     rows = Invoice.objects.filter(
-        workspace_id=workspace.pk,
+        workspace_id=workspace_id,
         void=False,
         issued_on__gte=window.first_day,
         issued_on__lte=window.as_of,
@@ -252,70 +260,176 @@ def client_metrics(
     """Aggregates of every client of the workspace with evidence in the window, keyed by client
     id (all clients, or those in `client_ids`); two queries in all."""
     wanted = None if client_ids is None else set(client_ids)
+    if wanted is not None and not wanted:
+        return {}
     filtered = None if wanted is None or len(wanted) > FILTERED_CLIENTS else sorted(wanted)
+    inputs = {
+        "workspace_id": workspace.pk,
+        "tzinfo": workspace.tzinfo,
+        "window": window,
+        "client_ids": filtered,
+    }
     results: dict[int, ClientMetrics] = {}
     for build, fill in ((_interaction_rows, _fill_interactions), (_invoice_rows, _fill_invoices)):
-        for row in _compiled_rows(build, workspace, window, filtered):
+        for row in _compiled_rows(build, **inputs):
             if wanted is None or row["client_id"] in wanted:
                 metrics = results.setdefault(row["client_id"], ClientMetrics(row["client_id"]))
                 fill(metrics, _unprefixed(row))
     return results
 
 
-# Compiling ~50 aggregates takes Django ~10 ms, several times what the database needs to run
-# them; rescoring one client on every logged entry pays that twice. So each query shape is
-# compiled once, with sentinel values in place of the workspace, the day and the clients, and
-# run with the real values swapped in. Shape = backend, time zone, window, half-life, number
-# of clients; tests compare the results with a plain Python computation.
-_SENTINEL_DAY = dt.date(1901, 2, 3)
-_SENTINEL_WORKSPACE = -737_373
-_compiled: dict[tuple, tuple[str, tuple]] = {}
+# Building and compiling ~50 aggregates takes Django ~6 ms a query, about what the database
+# needs to run it for one client; rescoring one client on every logged entry runs four (~30 ms
+# saved, bench/metrics_compile.py). So each query shape is compiled once and run with the real
+# values put in by position. Shape = builder, database, time zone, window but its day, number
+# of clients: everything else a builder is given is an input, `_inputs`. Which positions: the
+# shape is compiled for two sample inputs that differ in everything (ids, year, month, day,
+# weekday); the SQL must be the same, and every parameter that differs must be the same input
+# in both, or compiling fails. The first real call of a shape is also compiled by Django and
+# must come out the same. So a new parameter derived from the inputs fails loudly, a constant
+# is never replaced, and builders must stay functions of their arguments (the clock or a
+# setting read inside one would be frozen into its shape).
 
 
-def _compiled_rows(build, workspace: Workspace, window: Window, client_ids) -> list[dict]:
-    connection = connections[router.db_for_read(Interaction)]
-    sentinel_window = Window(_SENTINEL_DAY, window.days, window.half_life_days)
+class QueryShapeError(RuntimeError):
+    """A compiled query shape could not be reused with other inputs and give Django's answer."""
+
+
+@dataclass(frozen=True)
+class _Sample:
+    workspace_id: int
+    as_of: dt.date
     # Far from any other number in the query (e.g. the exponent's floor, -50).
-    sentinel_clients = (
-        None if client_ids is None else [-(10**9 + n) for n in range(len(client_ids))]
-    )
+    first_client_id: int
+
+
+_SAMPLES = (
+    _Sample(-737_373, dt.date(1901, 2, 3), -(10**9)),
+    _Sample(-848_484, dt.date(1912, 11, 28), -2 * 10**9),
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    sql: str
+    params: tuple
+    # (position in params, the names of the inputs it is: one, or several always equal)
+    slots: tuple[tuple[int, tuple[str, ...]], ...]
+
+    def bind(self, inputs: dict) -> list:
+        params = list(self.params)
+        for position, names in self.slots:
+            value = inputs[names[0]]
+            if any(inputs[name] != value for name in names[1:]):
+                raise QueryShapeError(
+                    f"parameter {position} was {' and '.join(names)} when compiled, "
+                    "which now differ"
+                )
+            params[position] = value
+        return params
+
+
+_compiled: dict[tuple, Shape] = {}
+
+
+def _compiled_rows(
+    build, *, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids: list[int] | None
+) -> list[dict]:
+    connection = connections[router.db_for_read(Interaction)]
+    count = None if client_ids is None else len(client_ids)
     key = (
-        build.__name__,
+        build,
         connection.alias,
-        workspace.time_zone,
-        window.days,
-        window.half_life_days,
-        None if client_ids is None else len(client_ids),
+        tzinfo,
+        dataclasses.replace(window, as_of=_SAMPLES[0].as_of),
+        count,
     )
-    if key not in _compiled:
-        sentinel = Workspace(pk=_SENTINEL_WORKSPACE, time_zone=workspace.time_zone)
-        queryset = build(sentinel, sentinel_window, sentinel_clients)
-        _compiled[key] = queryset.query.get_compiler(connection=connection).as_sql()
-    sql, params = _compiled[key]
-    swap = _adapted_swaps(connection, workspace, sentinel_window, window)
-    swap[_SENTINEL_WORKSPACE] = workspace.pk
-    swap.update(zip(sentinel_clients or (), client_ids or (), strict=True))
+    inputs = _inputs(connection, workspace_id, tzinfo, window, client_ids)
+    shape = _compiled.get(key)
+    if shape is None:
+        shape = _shape(build, connection, tzinfo, window, count)
+        real = _as_sql(build, connection, workspace_id, tzinfo, window, client_ids)
+        _check_against(shape, real, inputs, build.__name__)
+        _compiled[key] = shape
     with connection.cursor() as cursor:
-        cursor.execute(sql, [swap.get(param, param) for param in params])
+        cursor.execute(shape.sql, shape.bind(inputs))
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _adapted_swaps(connection, workspace: Workspace, sentinel: Window, real: Window) -> dict:
-    """Sentinel parameter -> real parameter, both as the backend receives them."""
+def _inputs(connection, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids) -> dict:
+    """Every value a builder's query may take from its inputs, as the backend receives it."""
+    foreign_key = Interaction._meta.get_field("client")
     date_field, datetime_field = DateField(), Interaction._meta.get_field("occurred_at")
-    swaps = {}
-    for fake, true in ((sentinel.as_of, real.as_of), (sentinel.first_day, real.first_day)):
-        swaps[date_field.get_db_prep_value(fake, connection)] = date_field.get_db_prep_value(
-            true, connection
+    start, end = _day_bounds(tzinfo, window)
+    inputs = {
+        "workspace": Interaction._meta.get_field("workspace").get_db_prep_value(
+            workspace_id, connection
+        ),
+        "as_of": date_field.get_db_prep_value(window.as_of, connection),
+        "first_day": date_field.get_db_prep_value(window.first_day, connection),
+        "start": datetime_field.get_db_prep_value(start, connection),
+        "end": datetime_field.get_db_prep_value(end, connection),
+    }
+    for n, client_id in enumerate(client_ids or ()):
+        inputs[f"client {n}"] = foreign_key.get_db_prep_value(client_id, connection)
+    return inputs
+
+
+def _as_sql(build, connection, workspace_id, tzinfo, window, client_ids) -> tuple[str, tuple]:
+    queryset = build(workspace_id=workspace_id, tzinfo=tzinfo, window=window, client_ids=client_ids)
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    return sql, tuple(params)
+
+
+def _shape(build, connection, tzinfo: dt.tzinfo, window: Window, count: int | None) -> Shape:
+    """The builder's query for this shape, and which of its parameters are which input."""
+    name = build.__name__
+    compiled = []
+    for sample in _SAMPLES:
+        sample_window = dataclasses.replace(window, as_of=sample.as_of)
+        clients = None if count is None else [sample.first_client_id - n for n in range(count)]
+        sql, params = _as_sql(
+            build, connection, sample.workspace_id, tzinfo, sample_window, clients
         )
-    for fake, true in zip(
-        _day_bounds(workspace, sentinel), _day_bounds(workspace, real), strict=True
-    ):
-        swaps[datetime_field.get_db_prep_value(fake, connection)] = (
-            datetime_field.get_db_prep_value(true, connection)
-        )
-    return swaps
+        inputs = _inputs(connection, sample.workspace_id, tzinfo, sample_window, clients)
+        compiled.append((sql, params, inputs))
+    (sql, params, inputs), (other_sql, other_params, other_inputs) = compiled
+    if sql != other_sql or len(params) != len(other_params):
+        raise QueryShapeError(f"{name}: the SQL itself depends on the inputs, it cannot be reused")
+    slots = []
+    for position, (value, other) in enumerate(zip(params, other_params, strict=True)):
+        if value == other:
+            continue
+        names = tuple(n for n in inputs if inputs[n] == value and other_inputs[n] == other)
+        if not names:
+            raise QueryShapeError(
+                f"{name}: parameter {position} ({value!r}, then {other!r}) depends on the "
+                f"inputs but is none of them ({', '.join(inputs)}); add it to `_inputs` or "
+                "derive it in SQL from one of them"
+            )
+        slots.append((position, names))
+    used = {n for _, names in slots for n in names}
+    required = {"workspace", "as_of", *(f"client {n}" for n in range(count or 0))}
+    if missing := sorted(required - used):
+        raise QueryShapeError(f"{name}: the query does not use {', '.join(missing)}")
+    return Shape(sql, params, tuple(slots))
+
+
+def _check_against(shape: Shape, real: tuple[str, tuple], inputs: dict, name: str) -> None:
+    """The shape with these inputs must be what Django compiles for them."""
+    sql, params = real
+    if sql != shape.sql:
+        raise QueryShapeError(f"{name}: the SQL for these inputs is not the compiled shape's")
+    bound = shape.bind(inputs)
+    if len(bound) != len(params):
+        raise QueryShapeError(f"{name}: these inputs give another number of parameters")
+    for position, (value, expected) in enumerate(zip(bound, params, strict=True)):
+        if value != expected:
+            raise QueryShapeError(
+                f"{name}: parameter {position} is {expected!r} for these inputs, not {value!r}: "
+                "it depends on the inputs in a way the samples did not show"
+            )
 
 
 def _prefixed(aggregates: dict) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.mail import send_mail
 from django.tasks import task
 
 from accounts.models import Workspace
@@ -26,9 +25,3 @@ def rescore_clients(*, workspace_id: int, client_ids: list[int], since: str | No
     return services.history_rebuild(
         workspace=workspace, client_ids=client_ids, since=dt.date.fromisoformat(since)
     )
-
-
-@task
-def send_email(*, to: str, subject: str, body: str) -> None:
-    """One plain-text email, already written in its reader's language."""
-    send_mail(subject, body, None, [to])

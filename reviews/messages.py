@@ -19,8 +19,8 @@ from urllib.parse import quote
 from django.template import Context, engines
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .questions import RENEGOTIATE, SET_BOUNDARIES
 
@@ -221,45 +221,6 @@ def terms_message_draft(
         sender_name=sender_name.strip(),
         terms=[_TERM_LABELS[term] for term in _check_terms(terms)],
     )
-
-
-def handover_subject(*, client_name: str, to_name: str, language: str) -> str:
-    """The subject of the hand-over note, in ``language``."""
-    with translation.override(normalize_language(language)):
-        return gettext("%(client)s is now with %(to_name)s") % {
-            "client": client_name,
-            "to_name": to_name,
-        }
-
-
-def handover_note(*, client_name: str, from_name: str, to_name: str, language: str) -> str:
-    """The note telling both members that a client was handed over, in ``language``."""
-    names = {"client": client_name, "from_name": from_name, "to_name": to_name}
-    with translation.override(normalize_language(language)):
-        return _paragraphs(
-            pgettext("greeting in a note to two members", "Hello %(from_name)s and %(to_name)s,")
-            % names,
-            _sentences(
-                gettext(
-                    "After a review of the relationship, %(from_name)s has handed %(client)s "
-                    "over to %(to_name)s."
-                )
-                % names,
-                gettext(
-                    "From now on, %(to_name)s is responsible for %(client)s and is their main "
-                    "contact."
-                )
-                % names,
-            ),
-            _sentences(
-                gettext("The review's notes are in the client's history."),
-                gettext(
-                    "Take a moment together to go through the work in progress, open invoices "
-                    "and any access the client has shared."
-                ),
-            ),
-            gettext("Thank you both for making the change smooth for the client."),
-        )
 
 
 def mailto_link(*, email: str, subject: str, body: str) -> str:

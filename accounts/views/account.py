@@ -19,7 +19,12 @@ from ..demo import DEMO_OWNER, DEMO_PASSWORD
 from ..forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from ..models import Language, User
 from ..selectors import invitation_by_token, user_memberships
-from ..services import invitation_accept, user_sign_up
+from ..services import (
+    invitation_accept,
+    user_language_set,
+    user_profile_update,
+    user_sign_up,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -100,7 +105,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = user_profile_update(user=request.user, **form.cleaned_data)
         response = redirect("accounts:profile")
         _remember_language(response, user.language)
         if user.language:
@@ -133,9 +138,8 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if language not in Language.values:
         messages.error(request, _("That language is not available."))
         return redirect(_safe_next(request) or "home")
-    if request.user.is_authenticated and request.user.language != language:
-        request.user.language = language
-        request.user.save(update_fields=["language"])
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
     response = HttpResponseRedirect(_safe_next(request) or "/")
     _remember_language(response, language)
     return response

@@ -10,10 +10,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.db.models import DateField, F, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from assessments import metrics
 from assessments.metrics import DaysBetween, Window, client_metrics
 from portfolio.models import Flag, Interaction, InteractionKind, Invoice, flag_field
 from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
@@ -299,3 +301,173 @@ def test_a_compiled_query_serves_other_days_workspaces_and_clients_correctly(
                         "days_late",
                     ):
                         assert getattr(actual, name) == pytest.approx(expected[name]), name
+
+
+# The compiled-query cache (`metrics._compiled_rows`) against Django's own compilation.
+
+
+def _plain_rows(build, **inputs):
+    """What the cache stands for: the builder's queryset, evaluated by the ORM."""
+    return list(build(**inputs))
+
+
+@pytest.fixture
+def fresh_cache():
+    metrics._compiled.clear()
+    yield
+    metrics._compiled.clear()
+
+
+def _with_a_parameter(builder, filters):
+    def build(**inputs):
+        return builder(**inputs).filter(**filters(**inputs))
+
+    build.__name__ = builder.__name__
+    return build
+
+
+@pytest.mark.parametrize(
+    "new_filter",
+    [
+        # From the window: a day that is none of the known ones.
+        lambda workspace_id, tzinfo, window, client_ids: {
+            "occurred_at__lt": dt.datetime.combine(
+                window.as_of + dt.timedelta(days=2), dt.time(), tzinfo=tzinfo
+            )
+        },
+        # From the workspace: a number derived from its id.
+        lambda workspace_id, tzinfo, window, client_ids: {"workspace_id__gt": workspace_id - 1},
+        # From the window, seen only by the first real call (the samples agree on it).
+        lambda workspace_id, tzinfo, window, client_ids: {
+            "minutes__gte": 0 if window.as_of.year < 2000 else 1
+        },
+    ],
+    ids=["window", "workspace", "hidden-from-the-samples"],
+)
+def test_a_new_parameter_that_depends_on_the_inputs_fails_loudly(
+    lisbon, monkeypatch, fresh_cache, new_filter
+):
+    ClientFactory(workspace=lisbon)
+    monkeypatch.setattr(
+        metrics,
+        "_interaction_rows",
+        _with_a_parameter(metrics._interaction_rows, filters=new_filter),
+    )
+    with pytest.raises(metrics.QueryShapeError, match="_interaction_rows: parameter"):
+        client_metrics(workspace=lisbon, window=Window(AS_OF))
+
+
+def test_sql_that_depends_on_the_inputs_fails_loudly(lisbon, monkeypatch, fresh_cache):
+    original = metrics._invoice_rows
+
+    def build(**inputs):
+        rows = original(**inputs)
+        return rows.filter(void=False) if inputs["window"].as_of.year > 1905 else rows
+
+    build.__name__ = original.__name__
+    monkeypatch.setattr(metrics, "_invoice_rows", build)
+    with pytest.raises(metrics.QueryShapeError, match="the SQL itself depends on the inputs"):
+        client_metrics(workspace=lisbon, window=Window(AS_OF))
+
+
+def test_a_query_that_ignores_an_input_fails_loudly(lisbon, monkeypatch, fresh_cache):
+    original = metrics._invoice_rows
+    monkeypatch.setattr(
+        metrics,
+        "_invoice_rows",
+        lambda **inputs: original(**(inputs | {"client_ids": None})),
+    )
+    with pytest.raises(metrics.QueryShapeError, match="does not use client 0"):
+        client_metrics(workspace=lisbon, window=Window(AS_OF), client_ids=[1])
+
+
+def test_a_constant_equal_to_a_sample_value_is_never_replaced(lisbon, monkeypatch, fresh_cache):
+    """The old cache swapped parameters by value: this constant became the workspace's id."""
+    client = ClientFactory(workspace=lisbon)
+    InteractionFactory(client=client, occurred_at=dt.datetime(2026, 11, 2, tzinfo=LISBON))
+    sample = metrics._SAMPLES[0].workspace_id
+    monkeypatch.setattr(
+        metrics,
+        "_interaction_rows",
+        _with_a_parameter(metrics._interaction_rows, filters=lambda **_: {"minutes__gt": sample}),
+    )
+    cached = client_metrics(workspace=lisbon, window=Window(AS_OF))
+    monkeypatch.setattr(metrics, "_compiled_rows", _plain_rows)
+    assert cached == client_metrics(workspace=lisbon, window=Window(AS_OF)) != {}
+
+
+# Which parameter is which input, in order, and how many parameters in all (the rest are
+# constants). A change here is a change of the queries' shape: check that every new parameter
+# is a constant or one of `metrics._inputs`, then update these.
+INTERACTION_SLOTS = [("as_of",)] * 27 + [
+    ("start",),
+    ("end",),
+    ("workspace",),
+    ("client 0",),
+    ("client 1",),
+]
+INVOICE_SLOTS = [("as_of",)] * 28 + [("first_day",), ("as_of",), ("workspace",), ("client 0",)]
+PARAMETERS = {
+    "_interaction_rows": {"sqlite": 198, "postgresql": 167},
+    "_invoice_rows": {"sqlite": 48, "postgresql": 47},
+}
+
+
+@pytest.mark.parametrize(
+    ("build", "clients", "slots"),
+    [
+        (metrics._interaction_rows, 2, INTERACTION_SLOTS),
+        (metrics._invoice_rows, 1, INVOICE_SLOTS),
+    ],
+    ids=["interactions", "invoices"],
+)
+def test_the_compiled_parameters_keep_their_shape(db, build, clients, slots):
+    shape = metrics._shape(build, connection, LISBON, Window(AS_OF), clients)
+    assert [names for _, names in shape.slots] == slots
+    assert len(shape.params) == PARAMETERS[build.__name__][connection.vendor]
+
+
+def test_a_one_day_window_reuses_one_parameter_for_its_first_and_last_day(db):
+    shape = metrics._shape(metrics._invoice_rows, connection, LISBON, Window(AS_OF, 1, 7), None)
+    assert ("as_of", "first_day") in [names for _, names in shape.slots]
+
+
+ZONES = ["Europe/Lisbon", "America/Los_Angeles", "Pacific/Kiritimati"]  # UTC+0/+1, -8/-7, +14
+
+
+def test_the_cache_gives_the_orm_answer_for_any_workspace_day_zone_and_clients(
+    workspace, other_workspace, monkeypatch, fresh_cache
+):
+    """The same querysets, compiled once and reused, against each evaluated by the ORM."""
+    workspaces = [workspace, other_workspace]
+    clients = {w.pk: _history(w, seed=w.pk) for w in workspaces}
+    windows = [
+        Window(AS_OF),
+        Window(AS_OF - dt.timedelta(days=26), 30, 10),  # 25 October 2026: clocks go back
+        Window(dt.date(2026, 3, 29), 90, 7),  # clocks go forward
+        Window(AS_OF - dt.timedelta(days=95), 1, 7),  # one day: its first day is its day
+    ]
+    cases = []
+    for zone in ZONES:
+        for w in workspaces:
+            w.time_zone = zone
+            w.save()
+            mine, theirs = clients[w.pk], clients[next(o.pk for o in workspaces if o != w)]
+            for window in windows:
+                for client_ids in (
+                    None,
+                    [mine[0].pk],
+                    [mine[1].pk, theirs[0].pk],
+                    [c.pk for c in mine] + list(range(10**6, 10**6 + 48)),  # over 50: unfiltered
+                    [],
+                ):
+                    cached = client_metrics(workspace=w, window=window, client_ids=client_ids)
+                    cases.append(((w.pk, zone, window, client_ids), cached))
+    assert metrics._compiled  # the cache was used...
+    monkeypatch.setattr(metrics, "_compiled_rows", _plain_rows)
+    for (pk, zone, window, client_ids), cached in cases:
+        w = next(w for w in workspaces if w.pk == pk)
+        w.time_zone = zone
+        plain = client_metrics(workspace=w, window=window, client_ids=client_ids)
+        assert cached == plain, (zone, window, client_ids)
+    assert any(cached for _, cached in cases)  # ...and found something

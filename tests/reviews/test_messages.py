@@ -11,6 +11,7 @@ import datetime as dt
 from urllib.parse import unquote
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from reviews import messages
@@ -25,8 +26,6 @@ from reviews.messages import (
     draft_render,
     farewell_draft,
     farewell_subject,
-    handover_note,
-    handover_subject,
     mailto_link,
     normalize_language,
     reason_sentence,
@@ -132,8 +131,6 @@ def test_an_unknown_language_is_refused_clearly(language):
         farewell(language=language)
     with pytest.raises(ValueError, match="Unknown language"):
         terms_message(language=language)
-    with pytest.raises(ValueError, match="Unknown language"):
-        handover_note(client_name="Acme", from_name="Ana", to_name="Bruno", language=language)
     with pytest.raises(ValueError, match="Unknown language"):
         farewell_subject(tone="warm", language=language)
 
@@ -388,22 +385,31 @@ def test_the_terms_are_rendered_in_the_client_s_language(tagged, monkeypatch):
         assert paragraph.startswith("[es]")
 
 
-# Handing over ----------------------------------------------------------------------------------
+# Handing over ---------------------------------------------------------------------------------
 
 
-def test_the_handover_note_says_who_owns_the_client_now():
-    note = handover_note(client_name="Acme", from_name="Ana", to_name="Bruno", language="en")
-    assert "Ana" in note and "Bruno" in note and "Acme" in note
-    assert "Bruno is responsible for Acme" in note
-    assert "The review's notes are in the client's history." in note
-    assert "Acme" in handover_subject(client_name="Acme", to_name="Bruno", language="en")
+def _hand_over_email(language: str) -> tuple[str, str, str]:
+    context = {"client": "Acme", "from_name": "Ana", "to_name": "Bruno", "notes": ""}
+    with translation.override(language):
+        return tuple(
+            render_to_string(f"reviews/email/hand_over_{part}", context)
+            for part in ("subject.txt", "body.txt", "body.html")
+        )
 
 
-def test_the_handover_note_is_looked_up_in_the_requested_language(tagged):
-    with translation.override("en"):
-        note = handover_note(client_name="Acme", from_name="Ana", to_name="Bruno", language="pt-BR")
-    assert "[en]" not in note
-    assert note.count("[pt-br]") == 6
+def test_the_handover_email_says_who_owns_the_client_now():
+    subject, text, html = _hand_over_email("en")
+    assert "Acme" in subject and "Bruno" in subject
+    assert "Bruno is responsible for Acme" in text
+    assert "The review's notes are in the client's history." in text
+    assert "Bruno is responsible for Acme" in html
+
+
+def test_the_handover_email_is_written_in_the_readers_language():
+    _subject, text, _html = _hand_over_email("pt-br")
+    assert "Bruno" in text
+    assert "responsible for" not in text
+    assert text != _hand_over_email("en")[1]
 
 
 # mailto: ---------------------------------------------------------------------------------------

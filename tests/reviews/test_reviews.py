@@ -93,6 +93,22 @@ def test_an_answer_outside_the_choices_is_refused_and_nothing_changes(
     assert review.answers == {"enjoy": 2}
 
 
+def test_a_refused_step_says_which_question_and_keeps_what_was_typed(client_a, member, logged_in):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 2), {"enjoy": "2"}, headers=HTMX)
+    response = browser.post(
+        step_url(review, 2), {"enjoy": "4", "dread": "9", "feel_notes": "Long week", "go": "next"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "“Do you dread their messages?”: choose one of the answers offered." in page
+    assert 'id="q-enjoy-4" value="4" checked' in page  # as typed, not as saved
+    assert "Long week</textarea>" in page
+    review.refresh_from_db()
+    assert review.answers == {"enjoy": 2} and review.step == 2  # still here, not on 3
+
+
 def test_the_steps_of_someone_elses_review_are_closed(client_a, member, manager, logged_in):
     review = start(logged_in(member), client_a)
     assert logged_in(manager).get(step_url(review, 2)).status_code == 403
@@ -153,6 +169,27 @@ def test_the_farewell_is_drafted_in_the_clients_language_edited_and_sent_by_mail
     assert "My%20own%20words" in page.content.decode()
 
 
+def test_a_refused_plan_keeps_the_message_as_typed_and_changes_nothing(client_a, member, logged_in):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "end"})
+    review.refresh_from_db()
+    before = review.plan
+    plan = url("reviews:review_plan", client_a.workspace, code=review.code)
+    for headers in (HTMX, {}):
+        response = browser.post(
+            plan, {"message": "My own words", "last_day": "someday"}, headers=headers
+        )
+        assert response.status_code == 422
+        page = response.content.decode()
+        assert "Enter a valid date." in page
+        assert "My own words</textarea>" in page
+    cold = browser.post(plan, {"tone": "cold", "message": "Brr"}, headers=HTMX)
+    assert cold.status_code == 422 and "Choose a tone." in cold.content.decode()
+    review.refresh_from_db()
+    assert review.plan == before
+
+
 def test_ticking_the_whole_offboarding_checklist_ends_the_client(client_a, member, logged_in):
     browser = logged_in(member)
     review = start(browser, client_a)
@@ -198,6 +235,26 @@ def test_a_hand_over_changes_the_owner_and_tells_both(
     assert any("They like short calls." in m.body for m in mailoutbox)
 
 
+def test_a_hand_over_to_no_one_is_refused_and_keeps_the_notes(
+    client_a, member, logged_in, mailoutbox
+):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "hand_over"})
+    response = browser.post(
+        url("reviews:review_hand_over", client_a.workspace, code=review.code),
+        {"to": "", "notes": "They like short calls."},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Choose the teammate who takes the client over." in page
+    assert "They like short calls.</textarea>" in page
+    client_a.refresh_from_db()
+    review.refresh_from_db()
+    assert client_a.owner == member and review.status == ReviewStatus.DECIDED
+    assert mailoutbox == []
+
+
 def test_hand_over_is_not_offered_to_someone_who_works_alone(scored_workspace, owner, logged_in):
     client = ClientFactory(workspace=scored_workspace, owner=owner)
     history(client, owner, days=10)
@@ -220,6 +277,12 @@ def test_the_follow_up_is_answered_by_its_author_and_shows_in_the_decisions(
     follow_up = FollowUp.objects.get(review=review)
     address = url("reviews:follow_up", client_a.workspace, code=follow_up.code)
     assert browser.post(address, {}).status_code == 422  # nothing answered
+    refused = browser.post(address, {"feeling": "9", "notes": "Calmer already."})
+    assert refused.status_code == 422
+    assert "Choose how you feel, from 1 to 5." in refused.content.decode()
+    assert "Calmer already.</textarea>" in refused.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.answered_at is None
     browser.post(address, {"feeling": "5", "right_call": "yes", "notes": "Calmer already."})
     follow_up.refresh_from_db()
     assert (follow_up.feeling, follow_up.right_call) == (5, "yes")
@@ -229,7 +292,7 @@ def test_the_follow_up_is_answered_by_its_author_and_shows_in_the_decisions(
 
 
 def test_a_due_follow_up_is_emailed_once_to_an_author_who_asked(
-    client_a, member, logged_in, mailoutbox
+    client_a, member, logged_in, mailoutbox, django_capture_on_commit_callbacks
 ):
     browser = logged_in(member)
     review = start(browser, client_a)
@@ -238,8 +301,9 @@ def test_a_due_follow_up_is_emailed_once_to_an_author_who_asked(
     membership = member.memberships.get(workspace=client_a.workspace)
     membership.follow_up_emails = True
     membership.save()
-    call_command("assessments_daily", stdout=io.StringIO())
-    call_command("assessments_daily", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the reminder leaves on commit
+        call_command("assessments_daily", stdout=io.StringIO())
+        call_command("assessments_daily", stdout=io.StringIO())
     reminders = [m for m in mailoutbox if "decision" in m.subject]
     assert len(reminders) == 1 and reminders[0].to == [member.email]
     assert (
