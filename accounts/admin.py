@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django_tasks_db.models import DBTaskResult
 
-from .models import Invitation, Membership, User, Workspace
+from .models import WORKSPACE_SETTINGS, Invitation, Membership, User, Workspace
 
 
 class OperatorLoginForm(AdminAuthenticationForm):
@@ -57,28 +57,11 @@ if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class NoWrites:
     """Rows that change only through a service: here they can be looked at, never written.
 
     `fields` lists what is shown; anything else on the model (hashes, file contents) is not.
     """
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return self.fields
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -91,6 +74,15 @@ class ReadOnlyInline(admin.TabularInline):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         return self.fields
+
+
+class ReadOnlyAdmin(NoWrites, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(NoWrites, admin.TabularInline):
+    extra = 0
+    show_change_link = True
 
 
 class UserMembershipInline(ReadOnlyInline):
@@ -153,15 +145,8 @@ class WorkspaceAdmin(ReadOnlyAdmin):
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     fields = (
-        "name",
         "slug",
-        "currency",
-        "target_hourly_rate",
-        "time_zone",
-        "working_days",
-        "work_starts_at",
-        "work_ends_at",
-        "language",
+        *WORKSPACE_SETTINGS,
         "created_at",
         "updated_at",
     )

@@ -5,6 +5,9 @@ weighs 0.5 ** (d / half-life).
 
 Day ages come from dates, never from casting datetimes to numbers (SQLite reads a datetime cast
 to float as its year; PostgreSQL refuses it), through `DaysBetween`, the one per-backend piece.
+
+One module on purpose (about 500 lines): the compiled-query cache below checks the very
+builders above it against their inputs, and each half is only correct with the other.
 """
 
 from __future__ import annotations
