@@ -1,5 +1,9 @@
 """The SQL aggregates against a plain Python computation over the same rows, on whichever
-database the suite runs on (CI runs it on SQLite and on PostgreSQL)."""
+database the suite runs on (CI runs it on SQLite and on PostgreSQL).
+
+One module (over 400 lines), like `assessments.metrics`: the aggregates and the compiled-query
+cache are tested against the same rows.
+"""
 
 from __future__ import annotations
 

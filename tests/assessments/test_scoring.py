@@ -3,6 +3,8 @@ suggestion out. No database: `assessments.scoring` never touches the ORM.
 
 Unless a test says otherwise, every event in these aggregates happened today, so each
 recency-weighted sum (`w_...`) equals its plain count.
+
+One module (over 400 lines), like `assessments.scoring`: the dimensions are tuned together.
 """
 
 from __future__ import annotations

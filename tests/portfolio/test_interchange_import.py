@@ -1,4 +1,6 @@
-"""Importing the interchange files: what is created and updated, and what is left alone."""
+"""Importing the interchange files: what is created and updated, and what is left alone.
+
+One module (over 400 lines) for one behaviour, the import of the three files together."""
 
 from __future__ import annotations
 

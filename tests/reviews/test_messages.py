@@ -3,6 +3,8 @@
 The messages are written in the client's language whatever the interface speaks, so most tests
 render them under another interface language and check that every sentence went through
 gettext while the client's language was active.
+
+One module (over 400 lines) for the drafts: they share the fixtures that tag each language.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The review's recommendation as a table: the numbers and the person's answers in, the advice
-out. Pure: no database, `reviews.recommend` never touches the ORM."""
+out. Pure: no database, `reviews.recommend` never touches the ORM.
+
+One module (over 400 lines) because it is one table of cases and the sweep of its invariants.
+"""
 
 from __future__ import annotations
 
