@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -21,3 +22,23 @@ def send_templated_email(*, to: str, template: str, context: dict, language: str
     message = EmailMultiAlternatives(subject, text, None, [to])
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+# Queued by the release before the one email mechanism; kept for one release so that rows
+# already waiting in the task queue are still sent. Nothing queues it any more.
+@task
+def send_invitation_email(
+    *, email: str, workspace_name: str, inviter_name: str, role_label: str, link: str, language: str
+) -> None:
+    send_templated_email.call(
+        to=email,
+        template="accounts/email/invitation",
+        context={
+            "workspace_name": workspace_name,
+            "inviter_name": inviter_name,
+            "role_label": role_label,
+            "link": link,
+            "ttl_days": settings.INVITATION_TTL_DAYS,
+        },
+        language=language,
+    )

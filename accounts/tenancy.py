@@ -17,6 +17,7 @@ from typing import TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .middleware import activate_workspace_language
 from .models import Membership, Role, User, Workspace
@@ -62,7 +63,10 @@ class WorkspaceMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.workspace = None
         request.membership = None
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the next request of this thread may be another workspace's
 
     def process_view(self, request: HttpRequest, view, view_args, view_kwargs):
         slug = view_kwargs.pop("ws", None)
@@ -78,6 +82,8 @@ class WorkspaceMiddleware:
         request.workspace = membership.workspace
         request.membership = membership
         activate_workspace_language(request, membership.workspace.language)
+        # Times on its pages read in the workspace's zone, so their dates agree with its today.
+        timezone.activate(membership.workspace.tzinfo)
         remember_workspace(request.user, membership.workspace)
         return None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.mail import send_mail
 from django.tasks import task
 
 from accounts.models import Workspace
@@ -25,3 +26,11 @@ def rescore_clients(*, workspace_id: int, client_ids: list[int], since: str | No
     return services.history_rebuild(
         workspace=workspace, client_ids=client_ids, since=dt.date.fromisoformat(since)
     )
+
+
+# Queued by the release before the one email mechanism (texts already written in their
+# reader's language); kept for one release so that rows already waiting in the task queue are
+# still sent. Nothing queues it any more.
+@task
+def send_email(*, to: str, subject: str, body: str) -> None:
+    send_mail(subject, body, None, [to])

@@ -236,15 +236,21 @@ def out_of_hours_recompute(*, workspace: Workspace) -> int:
         .order_by("pk")
     )
     changed, clients, since = [], set(), None
+    now = timezone.now()
     for interaction in entries.iterator(chunk_size=RECOMPUTE_BATCH):
         verdict = _out_of_hours(interaction, workspace)
         if verdict != interaction.flag_out_of_hours:
             interaction.flag_out_of_hours = verdict
+            # A newer version: an edit form opened before this cannot save the old flag back.
+            interaction.version = F("version") + 1
+            interaction.updated_at = now
             changed.append(interaction)
             clients.add(interaction.client_id)
             day = timezone.localdate(interaction.occurred_at, timezone=workspace.tzinfo)
             since = day if since is None else min(since, day)
-    Interaction.objects.bulk_update(changed, ["flag_out_of_hours"], batch_size=RECOMPUTE_BATCH)
+    Interaction.objects.bulk_update(
+        changed, ["flag_out_of_hours", "version", "updated_at"], batch_size=RECOMPUTE_BATCH
+    )
     if changed:
         announce_clients_changed(workspace_id=workspace.pk, client_ids=clients, since=since)
     return len(changed)

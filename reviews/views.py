@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.htmx import render_fragment, wants_fragment
@@ -31,13 +32,14 @@ from .forms import (
 from .models import FollowUp, Review, ReviewStatus
 from .reasons import decision_sentence, sentence
 
+# Lazy: read at import time, they are rendered in each reader's language.
 STEP_TITLES = {
-    1: _("The numbers"),
-    2: _("How it feels"),
-    3: _("Whose side it is"),
-    4: _("What it costs"),
-    5: _("Options"),
-    6: _("The plan"),
+    1: gettext_lazy("The numbers"),
+    2: gettext_lazy("How it feels"),
+    3: gettext_lazy("Whose side it is"),
+    4: gettext_lazy("What it costs"),
+    5: gettext_lazy("Options"),
+    6: gettext_lazy("The plan"),
 }
 
 

@@ -158,15 +158,22 @@ def _planned(sheet: Sheet, line: _Line, ctx: Context) -> tuple[Interaction, dict
     }
     desired |= {column: values[column] for column in STORED_AS_IS if column in sheet.columns}
     out_of_hours = flag_field(Flag.OUT_OF_HOURS)
+    by_rule = not line.date_only and is_out_of_hours(
+        occurred_at=line.moment, kind=values["kind"], workspace=ctx.workspace
+    )
     if "flags" in sheet.columns:
         desired |= {field: code in values["flags"] for field, code in FLAG_FIELDS}
-        if stored is None or getattr(stored, out_of_hours) != desired[out_of_hours]:
-            desired["out_of_hours_by_rule"] = False  # the file says so: a person's choice
+        if stored is None:
+            # A flag that agrees with the working hours is taken as the rule's (as an export
+            # of this app writes it), one that disagrees as a person's choice.
+            desired["out_of_hours_by_rule"] = desired[out_of_hours] == by_rule
+        elif getattr(stored, out_of_hours) != desired[out_of_hours]:
+            desired["out_of_hours_by_rule"] = False  # the file changed it: a person's choice
     elif stored is None:
-        desired[out_of_hours] = not line.date_only and is_out_of_hours(
-            occurred_at=line.moment, kind=values["kind"], workspace=ctx.workspace
-        )
+        desired[out_of_hours] = by_rule
         desired["out_of_hours_by_rule"] = True
+    elif stored.out_of_hours_by_rule:
+        desired[out_of_hours] = by_rule  # the entry may have moved: the rule follows it
     if "author_email" in sheet.columns or stored is None:
         try:
             desired["author_id"] = ctx.person(

@@ -250,6 +250,7 @@ def _write(
             author=plan.user,
             kind=InteractionKind.WORK_SESSION,
             occurred_at=p.occurred_at,
+            out_of_hours_by_rule=True,  # own work: never out of hours by itself
             date_only=p.entry.start is None,
             minutes=min(p.entry.minutes, 24 * 60),
             billable=p.entry.billable,

@@ -133,3 +133,52 @@ def test_the_settings_page_saves_through_the_service(
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.flag_out_of_hours is False
+
+
+def _import(workspace, user, interactions: str):
+    from portfolio.interchange import import_apply, import_plan
+
+    checked = import_plan(
+        workspace=workspace, user=user, files={"interactions": interactions.encode()}
+    )
+    assert checked.errors == []
+    return import_apply(plan=checked)
+
+
+def test_an_imported_flag_that_agrees_with_the_working_hours_stays_the_rules(lisbon, owner):
+    ClientFactory(workspace=lisbon, name="Atlas")
+    _import(
+        lisbon,
+        owner,
+        "client,occurred_at,kind,flags,external_id\n"
+        "Atlas,2026-11-24T19:30,call,out_of_hours,evening\n"  # agrees with the hours
+        "Atlas,2026-11-24T10:00,call,out_of_hours,ticked\n"  # a person's choice
+        "Atlas,2026-11-24T11:00,call,,plain\n",
+    )
+    by_rule = dict(Interaction.objects.values_list("external_id", "out_of_hours_by_rule"))
+    assert by_rule == {"evening": True, "ticked": False, "plain": True}
+
+
+def test_a_reimport_that_moves_an_entry_moves_its_rule_flag(lisbon, owner):
+    ClientFactory(workspace=lisbon, name="Atlas")
+    header = "client,occurred_at,kind,external_id\n"
+    _import(lisbon, owner, header + "Atlas,2026-11-24T19:30,call,moved\n")
+    assert Interaction.objects.get(external_id="moved").flag_out_of_hours is True
+    _import(lisbon, owner, header + "Atlas,2026-11-24T10:30,call,moved\n")
+    assert Interaction.objects.get(external_id="moved").flag_out_of_hours is False
+
+
+def test_a_recomputed_flag_is_a_new_version_so_an_older_edit_form_cannot_undo_it(
+    lisbon, owner, django_capture_on_commit_callbacks
+):
+    client = ClientFactory(workspace=lisbon)
+    entry = _log(client, owner, EVENING)
+    with django_capture_on_commit_callbacks(execute=True):
+        workspace_settings_update(workspace=lisbon, work_ends_at=dt.time(20, 0))
+    stale = entry.version
+    entry.refresh_from_db()
+    assert entry.version == stale + 1
+    with pytest.raises(services.ConflictError):
+        services.interaction_update(
+            interaction=entry, version=stale, flags=["out_of_hours"], minutes=10
+        )

@@ -44,3 +44,19 @@ def test_a_new_invoice_is_issued_today_in_the_workspace(far_east):
 def test_the_new_client_form_starts_today_in_the_workspace(far_east, owner, logged_in):
     page = logged_in(owner).get(f"/w/{far_east.slug}/clients/new/").content.decode()
     assert 'value="2026-12-02"' in page
+
+
+def test_times_on_the_workspace_pages_read_in_its_zone(workspace, owner, logged_in):
+    workspace.time_zone = "Asia/Tokyo"
+    workspace.save()
+    client = ClientFactory(workspace=workspace)
+    services.interaction_log(
+        client=client,
+        author=owner,
+        kind="call",
+        occurred_at=dt.datetime(2026, 11, 24, 23, 30, tzinfo=dt.UTC),  # 08:30 on the 25th there
+    )
+    page = logged_in(owner).get(f"/w/{workspace.slug}/clients/{client.code}/").content.decode()
+    assert "Nov. 25, 2026, 8:30 a.m." in page
+    assert "Nov. 24, 2026" not in page
+    assert timezone.get_current_timezone_name() == "UTC"  # not left active after the request

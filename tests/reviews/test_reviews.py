@@ -390,3 +390,14 @@ def test_the_check_again_date_is_when_the_follow_up_asks(client_a, member, logge
     )
     assert bad.status_code == 422
     assert FollowUp.objects.get(review=review).due_on == later
+
+
+def test_the_step_titles_speak_the_readers_language(client_a, owner, logged_in):
+    owner.language = "es"
+    owner.save()
+    browser = logged_in(owner)
+    browser.post(url("reviews:review_begin", client_a.workspace, code=client_a.code))
+    review = Review.objects.get(client=client_a)
+    page = browser.get(step_url(review, 1)).content.decode()
+    assert "Los números" in page
+    assert "Whose side it is" not in page
