@@ -3,10 +3,17 @@ language by a task, enqueued once the transaction that decided to send it commit
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.json import normalize_json
 
+from .models import User, Workspace
 from .tasks import send_templated_email
+
+
+def reader_language(user: User, workspace: Workspace) -> str:
+    """The language a workspace's email to `user` is written in: theirs, else the workspace's."""
+    return user.language or workspace.language or settings.LANGUAGE_CODE
 
 
 def email_send(*, to: str, template: str, context: dict, language: str) -> None:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.emails import email_send
+from accounts.emails import email_send, reader_language
 from accounts.models import Membership, Workspace
 
 from .explain import sentence
@@ -84,7 +84,7 @@ def digests_send(*, workspace: Workspace, today: dt.date) -> int:
     worded: dict[str, dict] = {}  # by language: most members share one
     sent = 0
     for membership in members:
-        language = membership.user.language or workspace.language or settings.LANGUAGE_CODE
+        language = reader_language(membership.user, workspace)
         if language not in worded:
             worded[language] = _worded(alerts, troubled, language)
         with transaction.atomic():

@@ -9,12 +9,15 @@ from accounts.models import Workspace
 from .models import OWN_WORK_KINDS
 
 
-def is_out_of_hours(*, occurred_at: dt.datetime, kind: str, workspace: Workspace) -> bool:
+def is_out_of_hours(
+    *, occurred_at: dt.datetime, kind: str, workspace: Workspace, date_only: bool = False
+) -> bool:
     """Contact outside the workspace's working days and hours, in its time zone.
 
-    The user's own work (work sessions, deliverables) is never "out of hours" by itself.
+    The user's own work (work sessions, deliverables) is never "out of hours" by itself, nor
+    is an entry logged with a date alone (its time of day is not known).
     """
-    if kind in OWN_WORK_KINDS:
+    if date_only or kind in OWN_WORK_KINDS:
         return False
     local = occurred_at.astimezone(workspace.tzinfo)
     if local.isoweekday() not in workspace.working_days:

@@ -171,7 +171,7 @@ def interaction_log(
     chosen = set(flags)
     if Flag.OUT_OF_HOURS not in chosen:
         interaction.out_of_hours_by_rule = True
-        if not date_only and is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace):
+        if is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace, date_only=date_only):
             chosen.add(Flag.OUT_OF_HOURS)
     interaction.set_flags(chosen)
     interaction.full_clean(exclude=["workspace", "client", "author"])
@@ -216,8 +216,11 @@ def interaction_update(
 
 
 def _out_of_hours(interaction: Interaction, workspace: Workspace) -> bool:
-    return not interaction.date_only and is_out_of_hours(
-        occurred_at=interaction.occurred_at, kind=interaction.kind, workspace=workspace
+    return is_out_of_hours(
+        occurred_at=interaction.occurred_at,
+        kind=interaction.kind,
+        workspace=workspace,
+        date_only=interaction.date_only,
     )
 
 

@@ -8,14 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import email_send
+from accounts.emails import email_send, reader_language
 from accounts.models import Membership, User, Workspace
 
 from .models import FollowUp
-
-
-def _language(user: User, workspace: Workspace) -> str:
-    return user.language or workspace.language or settings.LANGUAGE_CODE
 
 
 def hand_over_told(*, review, previous: User | None, to: User) -> None:
@@ -33,7 +29,7 @@ def hand_over_told(*, review, previous: User | None, to: User) -> None:
             to=person.email,
             template="reviews/email/hand_over",
             context=context,
-            language=_language(person, workspace),
+            language=reader_language(person, workspace),
         )
 
 
@@ -66,7 +62,7 @@ def follow_ups_send(*, workspace: Workspace, today) -> int:
                 to=author.email,
                 template="reviews/email/follow_up",
                 context={"client": follow_up.review.client.name, "link": link},
-                language=_language(author, workspace),
+                language=reader_language(author, workspace),
             )
         sent += 1
     return sent

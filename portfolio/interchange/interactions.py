@@ -158,8 +158,11 @@ def _planned(sheet: Sheet, line: _Line, ctx: Context) -> tuple[Interaction, dict
     }
     desired |= {column: values[column] for column in STORED_AS_IS if column in sheet.columns}
     out_of_hours = flag_field(Flag.OUT_OF_HOURS)
-    by_rule = not line.date_only and is_out_of_hours(
-        occurred_at=line.moment, kind=values["kind"], workspace=ctx.workspace
+    by_rule = is_out_of_hours(
+        occurred_at=line.moment,
+        kind=values["kind"],
+        workspace=ctx.workspace,
+        date_only=line.date_only,
     )
     if "flags" in sheet.columns:
         desired |= {field: code in values["flags"] for field, code in FLAG_FIELDS}
