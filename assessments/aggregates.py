@@ -30,6 +30,13 @@ class ClientMetrics:
     w_feeling_sum: float = 0.0
     w_kinds: dict[str, float] = field(default_factory=dict)
     w_flags: dict[str, float] = field(default_factory=dict)
+    # Requests (revisions, scope changes, support) logged billable: paid work, not creep.
+    paid_kinds: dict[str, int] = field(default_factory=dict)
+    w_paid_kinds: dict[str, float] = field(default_factory=dict)
+    # Billable minutes logged after the client's latest invoice in the window (all of the
+    # window's when it has none): work done and not invoiced yet.
+    uninvoiced_minutes: int = 0
+    w_uninvoiced_minutes: float = 0.0
     # Invoices issued in the window, void ones left out.
     invoices: int = 0
     revenue: float = 0.0
@@ -41,10 +48,30 @@ class ClientMetrics:
     w_invoices_due: float = 0.0
     w_invoices_late: float = 0.0
     w_days_late: float = 0.0
+    # The client's terms, from the client itself: the hourly rate of an hourly client (None
+    # for fixed-price and retainer clients, or without a rate), and whether there is a
+    # relationship yet (a prospect has nothing to be paid for).
+    hourly_rate: float | None = None
+    prospect: bool = False
 
     @property
     def evidence_count(self) -> int:
         return self.entries + self.invoices
+
+    @property
+    def uninvoiced_amount(self) -> float:
+        """What the billable work not invoiced yet is worth at the client's hourly rate."""
+        return self.uninvoiced_minutes / 60 * self.hourly_rate if self.hourly_rate else 0.0
+
+    @property
+    def earned(self) -> float:
+        """Money earned in the window: invoiced, plus billable work not invoiced yet."""
+        return self.revenue + self.uninvoiced_amount
+
+    @property
+    def w_earned(self) -> float:
+        uninvoiced = self.w_uninvoiced_minutes / 60 * self.hourly_rate if self.hourly_rate else 0
+        return self.w_revenue + uninvoiced
 
     def to_json(self) -> dict:
         data = {key: value for key, value in self.__dict__.items() if key != "client_id"}

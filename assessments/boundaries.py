@@ -1,7 +1,7 @@
 """The user's lines and when a client crosses them, as pure functions over plain facts.
 
 Each kind reads `threshold` and `span` its own way:
-- rate_below_target: effective rate (revenue ÷ all hours in the scoring window) under
+- rate_below_target: effective rate (earned ÷ all hours in the scoring window) under
   `threshold` % of the target rate;
 - unbilled_share: more than `threshold` % of the time in the window not billable;
 - late_invoices: `threshold` or more invoices paid late or overdue in the window;
@@ -61,6 +61,8 @@ class Facts:
     minutes: int = 0
     billable_minutes: int = 0
     revenue: float = 0.0
+    # Invoiced plus billable work not invoiced yet (scoring's "earned").
+    earned: float = 0.0
     invoices: int = 0
     invoices_late: int = 0
     trend_30d: int | None = None
@@ -95,7 +97,7 @@ def _rate(line, facts, as_of, target_rate, currency):
     hours = facts.minutes / 60
     if not target_rate or hours < MIN_HOURS:
         return None
-    rate = facts.revenue / hours
+    rate = facts.earned / hours  # work not invoiced yet is money earned
     if rate >= target_rate * line.threshold / 100:
         return None
     params = {

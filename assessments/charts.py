@@ -7,8 +7,11 @@ import itertools
 import math
 from dataclasses import dataclass
 
-# The portfolio map's lines: healthy from this score up; "much of your revenue" from this share.
-MAP_HEALTHY = 65
+from .choices import BAND_FLOORS, HEALTHY_SCORE, NOTABLE_SHARE
+
+# The portfolio map's lines are fixed (healthy from HEALTHY_SCORE up, a large client from
+# NOTABLE_SHARE up): a client's place depends on it alone, not on how many others there are.
+MAP_HEALTHY = HEALTHY_SCORE
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 600, 360, 36
 
 
@@ -58,7 +61,7 @@ def trend_chart(snapshots, width: int = 600, height: int = 160) -> TrendChart | 
             markers.append(
                 {"x": round(x(after.as_of), 1), "as_of": after.as_of, "reason": "settings"}
             )
-    bands = [{"y": round(y(score), 1), "score": score} for score in (80, 65, 50, 35)]
+    bands = [{"y": round(y(score), 1), "score": score} for score, _band in BAND_FLOORS]
     return TrendChart(points, markers, first, last, width, height, bands)
 
 
@@ -71,16 +74,20 @@ class Bubble:
     quadrant: str
 
 
-def quadrant(score: int, revenue_share: float, split: float) -> str:
+def quadrant(score: int, revenue_share: float) -> str:
+    """A client's quadrant, from its own score and share alone. A healthy client is never in
+    a quadrant whose name suggests renegotiating or ending."""
+    large = revenue_share >= NOTABLE_SHARE
     if score >= MAP_HEALTHY:
-        return "keep_and_grow" if revenue_share >= split else "renegotiate"
-    return "protect_your_energy" if revenue_share >= split else "consider_ending"
+        return "keep_and_grow" if large else "room_to_grow"
+    # Under the line, a large share is one the person depends on; a small one costs little to lose.
+    return "protect_your_energy" if large else "consider_ending"
 
 
 def portfolio_map(rows) -> tuple[list[Bubble], dict]:
     """Active clients with enough evidence placed by share of revenue (x) against health (y),
-    bubble area by hours. The vertical line is an equal share (1 / number of clients). A client
-    with little data would sit at the neutral score and look like one to let go: left out."""
+    bubble area by hours. A client with little data would sit at the neutral score and look
+    like one to let go: left out, as are prospects (no money to weigh yet)."""
     placed = [
         r
         for r in rows
@@ -89,8 +96,8 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
     if not placed:
         return [], {}
     largest_share = max((r.revenue_share or 0) for r in placed) or 1.0
-    x_max = min(1.0, largest_share * 1.1)
-    split = 1 / len(placed)
+    # Room on both sides of the vertical line, however small the largest share.
+    x_max = min(1.0, max(largest_share * 1.1, 2 * NOTABLE_SHARE))
     most_hours = max(r.hours for r in placed) or 1.0
     inner_w, inner_h = MAP_WIDTH - 2 * MAP_PAD, MAP_HEIGHT - 2 * MAP_PAD
 
@@ -106,7 +113,7 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
             cx=round(x(r.revenue_share or 0.0), 1),
             cy=round(y(r.snapshot.score), 1),
             r=round(4 + 14 * math.sqrt(r.hours / most_hours), 1),
-            quadrant=quadrant(r.snapshot.score, r.revenue_share or 0.0, split),
+            quadrant=quadrant(r.snapshot.score, r.revenue_share or 0.0),
         )
         for r in placed
     ]
@@ -117,9 +124,10 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
         "pad": MAP_PAD,
         "right": MAP_WIDTH - MAP_PAD,
         "bottom": MAP_HEIGHT - MAP_PAD,
-        "split_x": round(x(split), 1),
+        "split_x": round(x(NOTABLE_SHARE), 1),
         "healthy_y": round(y(MAP_HEALTHY), 1),
+        "healthy_score": MAP_HEALTHY,
         "x_max_percent": round(100 * x_max),
-        "split_percent": round(100 * split),
+        "split_percent": round(100 * NOTABLE_SHARE),
     }
     return bubbles, frame

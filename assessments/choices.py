@@ -1,6 +1,9 @@
-"""The codes of assessments, as enumerations: dimensions, bands, confidence, suggestions,
-severities, the kinds of boundary and the states of an alert. Apart from the models so that the
-pure modules (scoring, explain, boundaries, the recommendation) can name them without the ORM."""
+"""The vocabulary of assessments, defined once: the codes as enumerations (dimensions, bands,
+confidence, suggestions, severities, the kinds of boundary, the states of an alert) and the
+thresholds that give them meaning (band floors, a weak and a collapsed dimension, the revenue
+shares that make a client one the person depends on). Apart from the models so that the pure
+modules (scoring, the advice ladder, explain, boundaries, charts, the review's recommendation)
+name them without the ORM."""
 
 from __future__ import annotations
 
@@ -28,6 +31,20 @@ class Band(models.TextChoices):
 
 # The bands that call for attention: "troubled" clients.
 AT_RISK_BANDS = (Band.AT_RISK, Band.CRITICAL)
+# The lowest score of each band but the last, highest first; under the last floor: critical.
+BAND_FLOORS = ((80, Band.THRIVING), (65, Band.HEALTHY), (50, Band.WATCH), (35, Band.AT_RISK))
+# From this score up a client is in good health (the map's horizontal line, "healthy").
+HEALTHY_SCORE = 65
+# A dimension under WEAK holds the client back; under COLLAPSE it has collapsed.
+WEAK = 50
+COLLAPSE = 30
+# A change of this many points over 30 days is a decline or a recovery.
+TREND_POINTS = 10
+# Shares of the portfolio's revenue: from NOTABLE_SHARE on a client is a large one (the map's
+# vertical line; advice to end says what it would cost); from DEPENDENCE on the person depends
+# on it (ending is set aside until they know how they would absorb the loss).
+NOTABLE_SHARE = 0.15
+DEPENDENCE = 0.35
 
 
 class Confidence(models.TextChoices):

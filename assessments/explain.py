@@ -4,13 +4,14 @@ whichever language its reader uses."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import Dimension
+from .choices import Dimension, Suggestion
 from .scoring import Evidence
 
 
@@ -53,6 +54,13 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
             "target": _money(p["target"], p["currency"]),
         }
     ),
+    "not_invoiced_yet": lambda p: (
+        _(
+            "Includes %(amount)s of billable work not invoiced yet (%(hours)s hours at the "
+            "client's rate)."
+        )
+        % {"amount": _money(p["amount"], p["currency"]), "hours": _number(p["hours"], 1)}
+    ),
     "rate_overall": lambda p: (
         _("Over the whole period: %(rate)s an hour over %(hours)s hours.")
         % {"rate": _money(p["rate"], p["currency"]), "hours": _number(p["hours"], 1)}
@@ -65,6 +73,14 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"percent": _number(p["percent"]), "hours": _number(p["hours"], 1)}
     ),
     # Energy
+    "few_feelings": lambda p: (
+        ngettext(
+            "Only %(count)s recent entry says how it left you: log a few more to judge energy.",
+            "Only %(count)s recent entries say how they left you: log a few more to judge energy.",
+            p["count"],
+        )
+        % {"count": _number(p["count"])}
+    ),
     "feeling_average": lambda p: (
         ngettext(
             "You felt %(average)s on average (from −2 drained to +2 energised), in "
@@ -178,6 +194,14 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "support_requests": lambda p: _counted(
         ngettext("%(count)s support request.", "%(count)s support requests.", p["count"]), p
     ),
+    "paid_requests": lambda p: (
+        ngettext(
+            "%(count)s request was billed: paid work, not scope creep.",
+            "%(count)s requests were billed: paid work, not scope creep.",
+            p["count"],
+        )
+        % {"count": _number(p["count"])}
+    ),
     "no_scope_creep": lambda p: _("No revision rounds or scope changes beyond what was agreed."),
     "unclear_brief": lambda p: _counted(
         ngettext(
@@ -290,6 +314,21 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "Not enough data yet to suggest a change: keep logging how it goes."
     ),
     "healthy": lambda p: _("This relationship does you good: keep it, and keep an eye on it."),
+    "steady": lambda p: (
+        _(
+            "Nothing here is weak, nothing is strong yet: keep it, and watch %(weakest)s "
+            "(%(score)s/100)."
+        )
+        % {"weakest": _dimension(p["weakest"]), "score": _number(p["weak"])}
+    ),
+    "healthy_watch": lambda p: (
+        _(
+            "This relationship does you good overall: keep it, and watch %(weakest)s "
+            "(%(score)s/100)."
+        )
+        % {"weakest": _dimension(p["weakest"]), "score": _number(p["weak"])}
+    ),
+    # "end" and the older forms of the two below come from snapshots of formula version 1.
     "end": lambda p: (
         _(
             "The relationship is in a critical state, held down most by %(weakest)s. "
@@ -298,26 +337,99 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"weakest": _dimension(p["weakest"])}
     ),
     "end_costly": lambda p: (
-        _(
-            "The relationship is in a critical state, held down most by %(weakest)s. "
-            "Ending it would cost %(percent)s%% of your revenue: line up other work first."
+        _because(p)
+        + " "
+        + (
+            _(
+                "Ending it would cost %(percent)s%% of your revenue (about %(monthly)s a month): "
+                "line up other work first."
+            )
+            % {"percent": _number(p["percent"]), "monthly": _monthly(p)}
         )
-        % {"weakest": _dimension(p["weakest"]), "percent": _number(p["percent"])}
     ),
     "end_but_dependent": lambda p: (
-        _(
-            "The relationship is in a critical state, held down most by %(weakest)s, but "
-            "this client pays %(percent)s%% of your revenue: renegotiate the terms and reduce "
-            "how much you depend on them before you consider ending it."
+        _because(p)
+        + " "
+        + (
+            _(
+                "But this client brings %(percent)s%% of your revenue (about %(monthly)s a month): "
+                "losing it would leave a gap you would have to fill first. %(instead)s, and "
+                "depend less on them before you consider ending."
+            )
+            % {
+                "percent": _number(p["percent"]),
+                "monthly": _monthly(p),
+                "instead": _step(p.get("instead", "renegotiate")),
+            }
         )
-        % {"weakest": _dimension(p["weakest"]), "percent": _number(p["percent"])}
+    ),
+    "step_not_working": lambda p: (
+        _(
+            "%(agreed)s, and %(dimension)s has not recovered since (%(then)s then, %(now)s "
+            "now): it is time to consider ending the relationship well."
+        )
+        % {
+            "agreed": _agreed(p),
+            "dimension": _dimension(p["dimension"]),
+            "then": _number(p["then"]),
+            "now": _number(p["now"]),
+        }
+    ),
+    "step_in_progress": lambda p: (
+        _("%(agreed)s: give it its chance, and check again on %(check)s.")
+        % {"agreed": _agreed(p), "check": _date(p["check_on"])}
+    ),
+    "collapsed_for_months": lambda p: (
+        _(
+            "%(dimension)s has been very low for %(days)s days and is at %(score)s now: when it "
+            "stays broken this long, consider ending the relationship well."
+        )
+        % {
+            "dimension": _dimension(p["dimension"]).capitalize(),
+            "days": _number(p["days"]),
+            "score": _number(p["score"]),
+        }
+    ),
+    "several_fronts": lambda p: (
+        _(
+            "Several things are weak at once, money among them (%(dimensions)s): "
+            "consider ending the relationship well."
+        )
+        % {"dimensions": ", ".join(_dimension(name) for name in p["dimensions"])}
+    ),
+    "out_of_hours_pressure": lambda p: (
+        _(
+            "%(count)s of their %(contacts)s contacts came out of your working hours: set the "
+            "hours you answer in, and keep to them."
+        )
+        % {"count": _number(p["count"]), "contacts": _number(p["contacts"])}
+    ),
+    "demands_with_good_money": lambda p: (
+        ngettext(
+            "They pay well, but %(count)s unreasonable demand was logged: say clearly what you "
+            "will and will not do for the price.",
+            "They pay well, but %(count)s unreasonable demands were logged: say clearly what "
+            "you will and will not do for the price.",
+            p["count"],
+        )
+        % {"count": _number(p["count"])}
     ),
     "renegotiate": lambda p: (
         _("%(weakest)s is what holds this client back: renegotiate the price or the scope.")
         % {"weakest": _dimension(p["weakest"]).capitalize()}
     ),
-    "hand_over": lambda p: _(
-        "This client drains you while the rest holds up: a teammate may work better with them."
+    "hand_over": lambda p: (
+        (
+            _(
+                "This relationship wears on you while %(name)s gets on well with them "
+                "(%(feeling)s on average): consider handing the client over."
+            )
+            % {"name": p["name"], "feeling": _signed(p["feeling"])}
+        )
+        if p.get("name")
+        else _(
+            "This client drains you while the rest holds up: a teammate may work better with them."
+        )
     ),
     "protect_energy": lambda p: _(
         "This client drains you while the rest holds up: set boundaries to protect your energy."
@@ -330,6 +442,40 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"weakest": _dimension(p["weakest"]).capitalize()}
     ),
 }
+
+
+def _signed(value) -> str:
+    text = _number(value, 1)
+    return f"+{text}" if value > 0 else text
+
+
+def _monthly(p: dict) -> str:
+    return _money(p.get("monthly", 0), p.get("currency", ""))
+
+
+def _date(iso: str) -> str:
+    return date_format(dt.date.fromisoformat(iso), "DATE_FORMAT")
+
+
+def _step(code: str) -> str:
+    return str(Suggestion(code).label) if code in Suggestion.values else code
+
+
+def _agreed(p: dict) -> str:
+    """The step a review agreed, and when."""
+    when = _date(p["agreed_on"])
+    if p["step"] == Suggestion.RENEGOTIATE:
+        return _("New terms were agreed on %(date)s") % {"date": when}
+    return _("Boundaries were set on %(date)s") % {"date": when}
+
+
+def _because(p: dict) -> str:
+    """Why ending came up: the ladder's own reason, or (formula 1) the weakest dimension."""
+    if p.get("because"):
+        return sentence(p["because"])
+    return _("The relationship is in a critical state, held down most by %(weakest)s.") % {
+        "weakest": _dimension(p.get("weakest"))
+    }
 
 
 def sentence(evidence: Evidence | list | tuple) -> str:

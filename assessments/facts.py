@@ -141,6 +141,7 @@ def client_facts(
             minutes=metrics.minutes,
             billable_minutes=metrics.billable_minutes,
             revenue=metrics.revenue,
+            earned=metrics.earned,
             invoices=metrics.invoices,
             invoices_late=metrics.invoices_late,
             trend_30d=assessments[pk].trend_30d,

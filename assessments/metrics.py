@@ -28,13 +28,16 @@ from django.db.models import (
     Func,
     IntegerField,
     Max,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Exp, Greatest, TruncDate
+from django.db.models.functions import Cast, Coalesce, Exp, Greatest, TruncDate
+from django.db.models.lookups import GreaterThan
 
 from accounts.models import Workspace
 from portfolio.models import (
@@ -48,6 +51,8 @@ from portfolio.models import (
 
 from .aggregates import ClientMetrics
 
+# Before any real invoice: "after the latest invoice" for a client who has none.
+NEVER_INVOICED = dt.date(1800, 1, 1)
 # PostgreSQL raises on exp() underflow; nothing older than this many half-lives matters anyway.
 MIN_EXPONENT = -50.0
 
@@ -101,6 +106,15 @@ class Window:
 
 
 CONTACT_KINDS = tuple(kind for kind in InteractionKind.values if kind not in OWN_WORK_KINDS)
+# Requests that are creep when nobody pays for them, and work when they are billed.
+REQUEST_KINDS = tuple(
+    kind.value
+    for kind in (
+        InteractionKind.REVISION_REQUEST,
+        InteractionKind.SCOPE_CHANGE,
+        InteractionKind.SUPPORT_REQUEST,
+    )
+)
 
 
 def _local_date(tzinfo: dt.tzinfo):
@@ -147,6 +161,8 @@ def _interaction_aggregates(tzinfo: dt.tzinfo) -> dict:
         "w_billable_minutes": _weighted(weight, billable, minutes),
         "w_feelings": _weighted(weight, has_feeling),
         "w_feeling_sum": _weighted(weight, has_feeling, Cast("feeling", FloatField())),
+        "uninvoiced_minutes": Sum(Cast("minutes", IntegerField()) * F("uninvoiced")),
+        "w_uninvoiced_minutes": Sum(minutes * Cast(F("uninvoiced"), FloatField()) * weight),
     }
     # Kinds and flags as 0/1 numbers summed: plain arithmetic, cheaper to build than 42
     # filtered aggregates, and the same SQL on both backends.
@@ -154,6 +170,11 @@ def _interaction_aggregates(tzinfo: dt.tzinfo) -> dict:
         one = Cast(Equals(F("kind"), Value(kind)), IntegerField())
         aggregates[f"kind:{kind}"] = Sum(one)
         aggregates[f"w_kind:{kind}"] = Sum(Cast(one, FloatField()) * weight)
+    paid = Cast(F("billable"), IntegerField())
+    for kind in REQUEST_KINDS:
+        one = Cast(Equals(F("kind"), Value(kind)), IntegerField()) * paid
+        aggregates[f"paid_kind:{kind}"] = Sum(one)
+        aggregates[f"w_paid_kind:{kind}"] = Sum(Cast(one, FloatField()) * weight)
     for flag in Flag.values:
         one = Cast(F(flag_field(flag)), IntegerField())
         aggregates[f"flag:{flag}"] = Sum(one)
@@ -226,9 +247,35 @@ def _interaction_rows(
         rows = rows.filter(client_id__in=client_ids)
     return (
         rows.order_by()
-        .alias(recency=_interaction_weight(tzinfo, window))
+        .alias(
+            recency=_interaction_weight(tzinfo, window),
+            uninvoiced=_uninvoiced(tzinfo, window),
+        )
         .values("client_id")
         .annotate(**_prefixed(_interaction_aggregates(tzinfo)))
+    )
+
+
+def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
+    """1 for billable work done after the client's latest invoice of the window (any, when it
+    has none in the window), else 0: what the next invoice will carry."""
+    latest = (
+        Invoice.objects.filter(
+            client_id=OuterRef("client_id"),
+            void=False,
+            issued_on__gte=window.first_day,
+            issued_on__lte=window.as_of,
+        )
+        .order_by("-issued_on")
+        .values("issued_on")[:1]
+    )
+    last_invoiced = Coalesce(
+        Subquery(latest, output_field=DateField()), Value(NEVER_INVOICED, DateField())
+    )
+    return Case(
+        When(Q(billable=True) & Q(GreaterThan(_local_date(tzinfo), last_invoiced)), then=1),
+        default=0,
+        output_field=IntegerField(),
     )
 
 
@@ -467,6 +514,10 @@ def _fill_interactions(metrics: ClientMetrics, row: dict) -> None:
     metrics.last_distrust_on = _as_date(row["last_distrust_on"])
     metrics.kinds = {kind: int(row[f"kind:{kind}"] or 0) for kind in InteractionKind.values}
     metrics.w_kinds = {kind: float(row[f"w_kind:{kind}"] or 0) for kind in InteractionKind.values}
+    metrics.paid_kinds = {kind: int(row[f"paid_kind:{kind}"] or 0) for kind in REQUEST_KINDS}
+    metrics.w_paid_kinds = {kind: float(row[f"w_paid_kind:{kind}"] or 0) for kind in REQUEST_KINDS}
+    metrics.uninvoiced_minutes = int(row["uninvoiced_minutes"] or 0)
+    metrics.w_uninvoiced_minutes = float(row["w_uninvoiced_minutes"] or 0.0)
     metrics.flags = {flag: int(row[f"flag:{flag}"] or 0) for flag in Flag.values}
     metrics.w_flags = {flag: float(row[f"w_flag:{flag}"] or 0) for flag in Flag.values}
 

@@ -23,6 +23,7 @@ from .choices import (
 
 __all__ = [
     "AT_RISK_BANDS",
+    "AgreedStep",
     "Alert",
     "AlertStatus",
     "Band",
@@ -143,6 +144,42 @@ class HealthSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} {self.as_of}: {self.score}"
+
+
+class AgreedStep(models.Model):
+    """The step a person agreed to take with a client (in a review): set boundaries or
+    renegotiate, and the day to check whether it worked. The advice ladder reads it: before
+    that day the step has its chance; after it, a dimension that has not recovered points to
+    ending. Written by the review through `services.agreed_step_record`; one per client."""
+
+    class Step(models.TextChoices):
+        SET_BOUNDARIES = Suggestion.SET_BOUNDARIES.value, Suggestion.SET_BOUNDARIES.label
+        RENEGOTIATE = Suggestion.RENEGOTIATE.value, Suggestion.RENEGOTIATE.label
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="agreed_step")
+    step = models.CharField(max_length=16, choices=Step.choices)
+    agreed_on = models.DateField()
+    check_on = models.DateField()
+    # The weakest dimension when the step was agreed, and its score then.
+    dimension = models.CharField(max_length=16, choices=Dimension.choices, blank=True)
+    dimension_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreed step")
+        verbose_name_plural = _("agreed steps")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(check_on__gte=models.F("agreed_on")),
+                name="agreed_step_checked_after_agreed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.step} until {self.check_on}"
 
 
 class Boundary(models.Model):

@@ -37,6 +37,11 @@ class ClientHealth:
         return self.assessment.metrics.revenue
 
     @property
+    def earned(self) -> float:
+        """Invoiced plus billable work not invoiced yet (hourly clients with a rate)."""
+        return self.assessment.metrics.earned
+
+    @property
     def effective_hourly_rate(self) -> float | None:
         return self.revenue / self.hours if self.hours else None
 
@@ -99,6 +104,7 @@ def client_json(row: ClientHealth, open_alerts: list[dict]) -> dict:
         },
         "metrics": {
             "revenue": _two(row.revenue),
+            "earned": _two(row.earned),
             "hours": _two(row.hours),
             "effective_hourly_rate": _two(row.effective_hourly_rate),
             "unbilled_share": _two(row.unbilled_share),

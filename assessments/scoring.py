@@ -7,10 +7,14 @@ down, and it is capped close to a relational dimension (energy, respect, trust) 
 With little evidence it is pulled toward neutral, so that a client with two entries is "not
 enough data yet", never "critical".
 
-Change FORMULA_VERSION whenever a change here would move a score: every snapshot records it.
+Missing evidence is never bad evidence: billable work not invoiced yet is money earned, billed
+requests are work (not creep), and a prospect has no profitability or payments to score yet.
 
-One module on purpose (over 400 lines): the dimensions, the overall score and the suggestion
-share their constants and are tuned together, against one table of tests.
+Change FORMULA_VERSION whenever a change here would move a score: every snapshot records it.
+The advice that follows from a score is the ladder's (`ladder.py`).
+
+One module on purpose (about 450 lines): the dimensions and the overall score share their
+constants and are tuned together, against one table of tests and the stability properties.
 """
 
 from __future__ import annotations
@@ -22,25 +26,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .aggregates import ClientMetrics
+from .choices import BAND_FLOORS, COLLAPSE, Band, Confidence, Dimension
 
-FORMULA_VERSION = 1
+# 2: earned money counts unbilled billable work, billed requests are not creep, one bad week
+# moves a good client little, prospects have no money dimensions, the advice ladder.
+FORMULA_VERSION = 2
 
-DIMENSIONS = ("profitability", "energy", "respect", "trust", "scope", "payments")
+DIMENSIONS = tuple(Dimension.values)
 NEUTRAL = 60
 # Entries plus invoices in the window at which the score stands on its own evidence.
 FULL_EVIDENCE = 24
 MEDIUM_EVIDENCE = 8
 # A relational dimension under COLLAPSE caps the overall score at it plus COLLAPSE_MARGIN: a
 # client who drains, disrespects or distrusts the user is not healthy however well they pay.
-RELATIONAL = ("energy", "respect", "trust")
-COLLAPSE = 30
+RELATIONAL = (Dimension.ENERGY.value, Dimension.RESPECT.value, Dimension.TRUST.value)
 COLLAPSE_MARGIN = 15
 # The overall score is the power mean with exponent -POWER: lower values weigh far more than in
 # a plain average (POWER 2: one dimension at 33 among five at 95 gives 64, not 85).
 POWER = 2
 # In the mean, a dimension at 0 counts as this: low enough to drag, not a veto by itself.
 FLOOR = 20.0
-BANDS = ((80, "thriving"), (65, "healthy"), (50, "watch"), (35, "at_risk"))
 
 
 @dataclass(frozen=True)
@@ -105,16 +110,18 @@ def weakest_of(scores: Mapping[str, int | None], weights: Mapping[str, int] | No
 
 
 def band_of(score: int) -> str:
-    for floor, band in BANDS:
+    for floor, band in BAND_FLOORS:
         if score >= floor:
-            return band
-    return "critical"
+            return band.value
+    return Band.CRITICAL.value
 
 
 def confidence_of(evidence_count: int) -> str:
     if evidence_count >= FULL_EVIDENCE:
-        return "high"
-    return "medium" if evidence_count >= MEDIUM_EVIDENCE else "low"
+        return Confidence.HIGH.value
+    if evidence_count >= MEDIUM_EVIDENCE:
+        return Confidence.MEDIUM.value
+    return Confidence.LOW.value
 
 
 def _clamp(value: float) -> float:
@@ -144,6 +151,8 @@ RATE_CURVE = ((0.0, 0.0), (0.5, 30.0), (0.8, 60.0), (1.0, 80.0), (1.25, 100.0))
 
 
 def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
+    if m.prospect:  # nothing to be paid for yet
+        return DimensionScore(None, [])
     if m.minutes == 0:
         if m.invoices:
             return DimensionScore(None, [Evidence("revenue_without_time", {})])
@@ -153,7 +162,8 @@ def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
     evidence = []
     if params.target_rate:
         # Recency-weighted: a client who paid once long ago and keeps taking time scores low.
-        rate = m.w_revenue / (m.w_minutes / 60)
+        # Earned, not only invoiced: billable work not invoiced yet is money earned.
+        rate = m.w_earned / (m.w_minutes / 60)
         score = _interpolate(rate / params.target_rate, RATE_CURVE)
         evidence.append(
             Evidence(
@@ -170,12 +180,23 @@ def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
             Evidence(
                 "rate_overall",
                 {
-                    "rate": round(m.revenue / hours, 2),
+                    "rate": round(m.earned / hours, 2),
                     "hours": round(hours, 1),
                     "currency": params.currency,
                 },
             )
         )
+        if m.uninvoiced_amount:
+            evidence.append(
+                Evidence(
+                    "not_invoiced_yet",
+                    {
+                        "amount": round(m.uninvoiced_amount, 2),
+                        "hours": round(m.uninvoiced_minutes / 60, 1),
+                        "currency": params.currency,
+                    },
+                )
+            )
     else:  # without a target, what this client pays cannot be judged
         score = None
         evidence.append(Evidence("no_target_rate", {}))
@@ -193,10 +214,24 @@ def profitability(m: ClientMetrics, params: Params) -> DimensionScore:
     return DimensionScore(None if score is None else round(_clamp(score)), evidence)
 
 
+# Average feeling (-2 drained .. +2 energised) -> score. Neutral contact is fine, not weak.
+ENERGY_CURVE = ((-2.0, 0.0), (-1.0, 30.0), (0.0, 60.0), (1.0, 80.0), (2.0, 100.0))
+# Fewer feelings than this (or, weighed by recency, than MIN_RECENT_FEELINGS) say too little
+# about how the client leaves the person; a neutral prior of FEELING_PRIOR recent entries
+# keeps a few new ones from swinging the average.
+MIN_FEELINGS = 3
+MIN_RECENT_FEELINGS = 2.5
+FEELING_PRIOR = 2.0
+
+
 def energy(m: ClientMetrics) -> DimensionScore:
     if m.feelings == 0:
         return DimensionScore(None, [])
-    average = m.w_feeling_sum / m.w_feelings
+    if m.feelings < MIN_FEELINGS or m.w_feelings < MIN_RECENT_FEELINGS:
+        return DimensionScore(
+            None, [Evidence("few_feelings", {"count": m.feelings, "needed": MIN_FEELINGS})]
+        )
+    average = m.w_feeling_sum / (m.w_feelings + FEELING_PRIOR)
     evidence = [
         Evidence(
             "feeling_average",
@@ -205,9 +240,12 @@ def energy(m: ClientMetrics) -> DimensionScore:
     ]
     if m.feelings_low:
         evidence.append(Evidence("feelings_low", {"count": m.feelings_low, "total": m.feelings}))
-    return DimensionScore(round(_clamp(50 + 25 * average)), evidence)
+    return DimensionScore(round(_clamp(_interpolate(average, ENERGY_CURVE))), evidence)
 
 
+# How fast respect falls with the weighted share of bad contact: one complaint among ten
+# contacts costs about 18 points, half of them bad leaves it near 35.
+RESPECT_STEEPNESS = 2.0
 RESPECT_WEIGHTS = {"disrespect": 2.0, "dispute": 1.5, "complaint": 1.0, "unreasonable_demand": 1.0}
 
 
@@ -233,7 +271,7 @@ def respect(m: ClientMetrics) -> DimensionScore:
     flagged_weight = weighted["disrespect"] + weighted["unreasonable_demand"]
     contacts = max(m.w_contacts, flagged_weight, 1.0)
     contact_count = max(m.contacts, flagged)
-    score = 100 * math.exp(-4 * bad / contacts) + min(10.0, 20 * good / contacts)
+    score = 100 * math.exp(-RESPECT_STEEPNESS * bad / contacts) + min(10.0, 20 * good / contacts)
     evidence = [
         Evidence(name, {"count": count, "contacts": contact_count})
         for name, count in counts.items()
@@ -259,28 +297,46 @@ def trust(m: ClientMetrics, as_of: dt.date) -> DimensionScore:
     return DimensionScore(round(_clamp(100 * math.exp(-0.35 * distrust))), evidence)
 
 
+# Requests are weighed per deliverable, counting at least this many: one revision request on
+# a client who logs no deliverables is not creep yet.
+SCOPE_DELIVERED_FLOOR = 2.0
+
+
+def _unpaid(m: ClientMetrics, kind: str, weighted: bool = True) -> float:
+    """Requests of a kind nobody pays for: logged, and not billable."""
+    if weighted:
+        return max(0.0, m.w_kinds.get(kind, 0.0) - m.w_paid_kinds.get(kind, 0.0))
+    return max(0, m.kinds.get(kind, 0) - m.paid_kinds.get(kind, 0))
+
+
 def scope(m: ClientMetrics) -> DimensionScore:
+    """What was not paid for or not agreed: unbilled revisions, scope changes and support,
+    out-of-scope flags, unclear briefs, late feedback. Billed requests are the work itself."""
     if m.entries == 0:
         return DimensionScore(None, [])
     requests = (
-        m.w_kinds.get("revision_request", 0.0)
-        + m.w_kinds.get("scope_change", 0.0)
+        _unpaid(m, "revision_request")
+        + _unpaid(m, "scope_change")
         + m.w_flags.get("out_of_scope", 0.0)
-        + 0.5 * m.w_kinds.get("support_request", 0.0)
+        + 0.5 * _unpaid(m, "support_request")
         + 0.5 * m.w_flags.get("unclear_brief", 0.0)
         + 0.5 * m.w_flags.get("late_feedback", 0.0)
     )
-    # Not everybody logs deliverables: a few work sessions stand in for one.
+    # Not everybody logs deliverables: a few work sessions stand in for one, and so does
+    # billed work on a request.
     delivered = max(
-        1.0, m.w_kinds.get("deliverable", 0.0) + 0.25 * m.w_kinds.get("work_session", 0)
+        SCOPE_DELIVERED_FLOOR,
+        m.w_kinds.get("deliverable", 0.0)
+        + 0.25 * m.w_kinds.get("work_session", 0)
+        + 0.25 * sum(m.w_paid_kinds.values()),
     )
     score = 100 * math.exp(-0.5 * requests / delivered)
     score -= 15 * max(0.0, _unbilled_share(m) - 0.5) / 0.5
     changes = {
-        "revisions": m.kinds.get("revision_request", 0),
-        "scope_changes": m.kinds.get("scope_change", 0),
+        "revisions": _unpaid(m, "revision_request", weighted=False),
+        "scope_changes": _unpaid(m, "scope_change", weighted=False),
         "out_of_scope": m.flags.get("out_of_scope", 0),
-        "support_requests": m.kinds.get("support_request", 0),
+        "support_requests": _unpaid(m, "support_request", weighted=False),
     }
     deliverables = m.kinds.get("deliverable", 0)
     evidence = [
@@ -290,12 +346,17 @@ def scope(m: ClientMetrics) -> DimensionScore:
     ]
     if not evidence:
         evidence.append(Evidence("no_scope_creep", {"deliverables": deliverables}))
+    paid = sum(m.paid_kinds.values())
+    if paid:
+        evidence.append(Evidence("paid_requests", {"count": paid}))
     if m.flags.get("unclear_brief", 0):
         evidence.append(Evidence("unclear_brief", {"count": m.flags["unclear_brief"]}))
     return DimensionScore(round(_clamp(score)), evidence)
 
 
 def payments(m: ClientMetrics, params: Params) -> DimensionScore:
+    if m.prospect:
+        return DimensionScore(None, [])
     if m.invoices_due == 0:
         if m.invoices:
             return DimensionScore(None, [Evidence("nothing_due_yet", {"count": m.invoices})])
@@ -388,46 +449,3 @@ def assess(m: ClientMetrics, params: Params, as_of: dt.date) -> Health:
         evidence_adjustment=final - starting_point,
         weights=dict(params.weights),
     )
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the suggestion weighs beyond the client's own health."""
-
-    revenue_share: float | None = None
-    has_teammates: bool = False
-    trend_30d: int | None = None
-
-
-# Ending a client who pays this share of the revenue or more is not suggested outright.
-DEPENDENCE = 0.35
-# From this share on, a suggestion to end says what it would cost.
-NOTABLE_SHARE = 0.15
-
-
-def suggest(health: Health, context: Context) -> tuple[str, Evidence]:
-    """A data-only suggestion and its reason. The person decides; this is advice."""
-    weakest = health.weakest
-    share = context.revenue_share or 0.0
-    percent = round(100 * share)
-    if not health.enough_data or weakest is None:
-        return "keep", Evidence("too_little_data", {"count": health.evidence_count})
-    declining = context.trend_30d is not None and context.trend_30d <= -10
-    if health.band == "critical" or (health.band == "at_risk" and declining):
-        if share >= DEPENDENCE:
-            return "renegotiate", Evidence(
-                "end_but_dependent", {"weakest": weakest, "percent": percent}
-            )
-        if share >= NOTABLE_SHARE:
-            return "end", Evidence("end_costly", {"weakest": weakest, "percent": percent})
-        return "end", Evidence("end", {"weakest": weakest, "score": health.score})
-    weakest_score = health.dimensions[weakest].score if weakest else 100
-    if health.score >= 65 and weakest_score >= 50:
-        return "keep", Evidence("healthy", {"score": health.score})
-    if weakest in ("profitability", "scope"):
-        return "renegotiate", Evidence("renegotiate", {"weakest": weakest})
-    if weakest == "energy":
-        if context.has_teammates:
-            return "hand_over", Evidence("hand_over", {})
-        return "set_boundaries", Evidence("protect_energy", {})
-    return "set_boundaries", Evidence("set_boundaries", {"weakest": weakest})

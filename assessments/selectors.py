@@ -8,16 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Avg, Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import Membership, Role, Workspace
-from portfolio.models import Client, ClientStatus, Invoice
+from portfolio.models import BillingModel, Client, ClientStatus, Interaction, Invoice
 
 from . import scoring
 from .metrics import Window
 from .models import (
     AT_RISK_BANDS,
+    AgreedStep,
     Alert,
     Band,
     Dimension,
@@ -53,20 +54,29 @@ def settings_record(workspace: Workspace, settings: ScoringSettings) -> dict:
     }
 
 
-def stored_scores(workspace: Workspace, day: dt.date, client_ids, record: dict) -> dict:
-    """Scores stored for the day by this formula with these settings: {client: score}, None
-    where the client had no evidence then."""
+def stored_health(workspace: Workspace, day: dt.date, client_ids, record: dict) -> dict:
+    """Scores and dimension scores stored for the day by this formula with these settings:
+    {client: (score, {dimension: score})}, (None, None) where the client had too little
+    evidence then to judge."""
     rows = HealthSnapshot.objects.filter(
         workspace=workspace,
         as_of=day,
         client_id__in=list(client_ids),
         formula_version=scoring.FORMULA_VERSION,
-    ).values_list("client_id", "score", "evidence_count", "settings")
-    return {
-        client_id: score if evidence else None
-        for client_id, score, evidence, settings in rows
-        if settings == record
-    }
+    ).values_list("client_id", "score", "evidence_count", "confidence", "dimensions", "settings")
+    stored = {}
+    for client_id, score, evidence, confidence, dimensions, settings in rows:
+        if settings != record:
+            continue
+        if not evidence:
+            stored[client_id] = (None, None)
+            continue
+        judged = confidence != "low"
+        stored[client_id] = (
+            score,
+            {name: d.get("score") for name, d in dimensions.items()} if judged else None,
+        )
+    return stored
 
 
 def portfolio_clients(workspace: Workspace):
@@ -170,27 +180,41 @@ class Overview:
     unscored: int
     at_risk_hours_share: float | None
     largest: PortfolioRow | None  # the client with the largest share of revenue
+    not_enough_data: int = 0  # scored on too little evidence to be given a band
+    prospects: int = 0  # no paid relationship to judge yet, whatever their evidence
 
     @property
     def concentration(self) -> float | None:
         return self.largest.revenue_share if self.largest else None
 
 
+def health_state(row: PortfolioRow) -> str:
+    """What a client counts as: "prospect", "unscored", "not_enough_data" or its band. The
+    same choice as the badge the pages show (templates/assessments/_health_badge.html)."""
+    if row.client.status == ClientStatus.PROSPECT:
+        return "prospect"
+    if row.snapshot is None:
+        return "unscored"
+    if row.snapshot.confidence == "low":
+        return "not_enough_data"
+    return row.snapshot.band
+
+
 def overview(rows: list[PortfolioRow]) -> Overview:
-    counts = dict.fromkeys(Band.values, 0)
+    counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
     for row in rows:
-        if row.snapshot:
-            counts[row.snapshot.band] += 1
+        counts[health_state(row)] += 1
     total_hours = sum(row.hours for row in rows)
-    risky_hours = sum(
-        row.hours for row in rows if row.snapshot and row.snapshot.band in AT_RISK_BANDS
-    )
+    # Only a judged client is a troubled one: a guess on too little data is not.
+    risky_hours = sum(row.hours for row in rows if health_state(row) in AT_RISK_BANDS)
     paying = [row for row in rows if row.revenue_share]
     return Overview(
         band_counts=[(band.value, band.label, counts[band.value]) for band in Band],
-        unscored=sum(1 for row in rows if row.snapshot is None),
+        unscored=counts["unscored"],
         at_risk_hours_share=risky_hours / total_hours if total_hours else None,
         largest=max(paying, key=lambda row: row.revenue_share) if paying else None,
+        not_enough_data=counts["not_enough_data"],
+        prospects=counts["prospect"],
     )
 
 
@@ -308,3 +332,70 @@ def snapshot_dimensions(snapshot: HealthSnapshot) -> list[dict]:
             }
         )
     return rows
+
+
+TEAM_DAYS = 90
+
+
+def client_terms(workspace: Workspace, client_ids) -> dict[int, dict]:
+    """What scoring needs to know of each client: its hourly rate (hourly clients with a rate),
+    whether it is a prospect, and its owner."""
+    rows = Client.objects.for_workspace(workspace).filter(pk__in=list(client_ids))
+    return {
+        pk: {
+            "hourly_rate": float(rate) if model == BillingModel.HOURLY and rate else None,
+            "prospect": status == ClientStatus.PROSPECT,
+            "owner_id": owner_id,
+        }
+        for pk, model, rate, status, owner_id in rows.values_list(
+            "pk", "billing_model", "rate", "status", "owner_id"
+        )
+    }
+
+
+def team_feelings(
+    workspace: Workspace, as_of: dt.date, client_ids, days: int = TEAM_DAYS
+) -> dict[int, dict[int, tuple[float, float | None]]]:
+    """Each member's hours and average feeling with each client over the `days` up to the day:
+    {client: {user: (hours, feeling)}}. Viewers and people who left are not members here."""
+    tz = workspace.tzinfo
+    start = dt.datetime.combine(as_of - dt.timedelta(days=days - 1), dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    members = Membership.objects.filter(workspace=workspace).exclude(role=Role.VIEWER)
+    rows = (
+        Interaction.objects.filter(
+            workspace=workspace,
+            client_id__in=list(client_ids),
+            deleted_at__isnull=True,
+            occurred_at__gte=start,
+            occurred_at__lt=end,
+            author__in=members.values("user_id"),
+        )
+        .order_by()
+        .values("client_id", "author_id")
+        .annotate(minutes=Sum("minutes"), feeling=Avg("feeling"))
+    )
+    team: dict[int, dict] = defaultdict(dict)
+    for row in rows:
+        feeling = None if row["feeling"] is None else round(float(row["feeling"]), 2)
+        team[row["client_id"]][row["author_id"]] = ((row["minutes"] or 0) / 60, feeling)
+    return dict(team)
+
+
+def member_names(workspace: Workspace) -> dict[int, str]:
+    """The display name of every member who could take a client over (viewers cannot)."""
+    members = (
+        Membership.objects.filter(workspace=workspace)
+        .exclude(role=Role.VIEWER)
+        .select_related("user")
+    )
+    return {m.user_id: m.user.display_name for m in members}
+
+
+def agreed_steps(workspace: Workspace, client_ids) -> dict[int, AgreedStep]:
+    return {
+        step.client_id: step
+        for step in AgreedStep.objects.for_workspace(workspace).filter(
+            client_id__in=list(client_ids)
+        )
+    }

@@ -17,14 +17,16 @@ from django.utils import timezone
 from accounts.models import User, Workspace
 from portfolio.models import Client
 
-from . import alerts, scoring, selectors, tasks
+from . import alerts, ladder, scoring, selectors, tasks
 from .aggregates import ClientMetrics
 from .metrics import Window, client_metrics
-from .models import Alert, Boundary, HealthSnapshot, ScoringSettings
+from .models import AgreedStep, Alert, Boundary, HealthSnapshot, ScoringSettings
 
 logger = logging.getLogger(__name__)
 
 TREND_DAYS = 30
+# The earlier days the advice looks back to (the first is the trend's).
+LOOKBACK_DAYS = (TREND_DAYS, 60)
 # How far back the history charts look, and so how far an import of past history is replayed.
 HISTORY_DAYS = 90
 # Rescoring this many clients for today takes a few milliseconds: done at once, on commit, so
@@ -77,48 +79,62 @@ def assess_clients(
     as_of: dt.date,
     client_ids,
     settings: ScoringSettings | None = None,
-    reuse_history: bool = False,
+    trusted_from: dt.date | None = None,
 ) -> dict[int, Assessment]:
     """Assessments of the given clients as of a day, in a fixed number of queries.
 
-    The trend needs the score of 30 days before. With `reuse_history`, a stored snapshot of
-    that day computed by the same formula with the same settings stands for it (it is the same
+    The trend needs the score of 30 days before, and the advice the dimensions of 30 and 60
+    days before (has a collapse lasted?). A stored snapshot of such a day, from `trusted_from`
+    on, computed by the same formula with the same settings stands for it (it is the same
     answer: history is replayed whenever past data changes); the others are computed."""
     settings = settings or selectors.scoring_settings(workspace)
     params = scoring_params(workspace, settings)
     client_ids = list(client_ids)
+    terms = selectors.client_terms(workspace, client_ids)
     window = Window(as_of, settings.window_days, settings.half_life_days)
-    before = Window(
-        as_of - dt.timedelta(days=TREND_DAYS), settings.window_days, settings.half_life_days
-    )
-    now_metrics = client_metrics(workspace=workspace, window=window, client_ids=client_ids)
-    stored = {}
-    if reuse_history:
-        stored = selectors.stored_scores(
-            workspace, before.as_of, client_ids, selectors.settings_record(workspace, settings)
+    now_metrics = _metrics(workspace, window, client_ids, terms)
+    record = selectors.settings_record(workspace, settings)
+    earlier = {
+        days: _health_then(
+            workspace,
+            as_of - dt.timedelta(days=days),
+            client_ids,
+            settings,
+            terms,
+            record if trusted_from and as_of - dt.timedelta(days=days) >= trusted_from else None,
         )
-    missing = [client_id for client_id in client_ids if client_id not in stored]
-    then_metrics = {}
-    if missing:
-        then_metrics = client_metrics(workspace=workspace, window=before, client_ids=missing)
-    then_scores = {
-        client_id: scoring.assess(metrics, params, before.as_of).score
-        for client_id, metrics in then_metrics.items()
-        if metrics.evidence_count
-    } | {client_id: score for client_id, score in stored.items() if score is not None}
+        for days in LOOKBACK_DAYS
+    }
     total_revenue = selectors.portfolio_revenue(workspace, window)
-    context_teammates = selectors.has_teammates(workspace)
+    team = selectors.team_feelings(workspace, as_of, client_ids)
+    names = selectors.member_names(workspace)
+    agreed = selectors.agreed_steps(workspace, client_ids)
+    months = settings.window_days / 30
     results = {}
     for client_id in client_ids:
-        metrics = now_metrics.get(client_id) or ClientMetrics(client_id)
+        metrics = now_metrics[client_id]
         health = scoring.assess(metrics, params, as_of)
-        then = then_scores.get(client_id)
+        then = earlier[TREND_DAYS].get(client_id, (None, None))[0]
         trend = None if then is None else health.score - then
         share = metrics.revenue / total_revenue if total_revenue else None
-        context = scoring.Context(
-            revenue_share=share, has_teammates=context_teammates, trend_30d=trend
+        owner = terms.get(client_id, {}).get("owner_id")
+        feelings = team.get(client_id, {})
+        context = ladder.Context(
+            as_of=as_of,
+            revenue_share=share,
+            monthly_income=metrics.earned / months,
+            currency=workspace.currency,
+            trend_30d=trend,
+            earlier=tuple(earlier[days].get(client_id, (None, None))[1] for days in LOOKBACK_DAYS),
+            owner_feeling=feelings.get(owner, (0.0, None))[1] if owner else None,
+            teammates=tuple(
+                ladder.Teammate(user_id, names[user_id], hours, feeling)
+                for user_id, (hours, feeling) in sorted(feelings.items())
+                if user_id != owner and user_id in names
+            ),
+            agreed=_agreed_step(agreed.get(client_id)),
         )
-        suggestion, reason = scoring.suggest(health, context)
+        suggestion, reason = ladder.advise(health, metrics, context)
         results[client_id] = Assessment(
             client_id=client_id,
             as_of=as_of,
@@ -130,6 +146,50 @@ def assess_clients(
             revenue_share=share,
         )
     return results
+
+
+def _metrics(workspace: Workspace, window: Window, client_ids, terms) -> dict[int, ClientMetrics]:
+    """Every client's aggregates (empty ones where nothing was logged), with its terms."""
+    found = client_metrics(workspace=workspace, window=window, client_ids=client_ids)
+    results = {}
+    for client_id in client_ids:
+        metrics = found.get(client_id) or ClientMetrics(client_id)
+        metrics.hourly_rate = terms.get(client_id, {}).get("hourly_rate")
+        metrics.prospect = terms.get(client_id, {}).get("prospect", False)
+        results[client_id] = metrics
+    return results
+
+
+def _health_then(workspace, day, client_ids, settings, terms, record) -> dict:
+    """{client: (score, dimension scores)} as of an earlier day: stored where `record` allows,
+    computed for the rest. (None, None) without evidence; dimensions None when too thin."""
+    stored = selectors.stored_health(workspace, day, client_ids, record) if record else {}
+    missing = [client_id for client_id in client_ids if client_id not in stored]
+    if not missing:
+        return stored
+    params = scoring_params(workspace, settings)
+    window = Window(day, settings.window_days, settings.half_life_days)
+    computed = {}
+    for client_id, metrics in _metrics(workspace, window, missing, terms).items():
+        if not metrics.evidence_count:
+            computed[client_id] = (None, None)
+            continue
+        health = scoring.assess(metrics, params, day)
+        dimensions = {name: d.score for name, d in health.dimensions.items()}
+        computed[client_id] = (health.score, dimensions if health.enough_data else None)
+    return stored | computed
+
+
+def _agreed_step(agreed) -> ladder.AgreedStep | None:
+    if agreed is None:
+        return None
+    return ladder.AgreedStep(
+        step=agreed.step,
+        agreed_on=agreed.agreed_on,
+        check_on=agreed.check_on,
+        dimension=agreed.dimension or None,
+        score=agreed.dimension_score,
+    )
 
 
 def snapshot_of(workspace: Workspace, assessment: Assessment, settings: dict) -> HealthSnapshot:
@@ -179,11 +239,11 @@ def snapshots_write(
     as_of: dt.date | None = None,
     client_ids=None,
     settings: ScoringSettings | None = None,
-    reuse_history: bool = True,
+    trusted_from: dt.date | None = dt.date.min,
 ) -> dict[int, Assessment]:
     """Score the workspace's clients (or those given) as of a day and store the snapshots,
-    replacing that day's. Returns the assessments, by client id. The score of 30 days before
-    (for the trend) is read from its snapshot unless `reuse_history` is off."""
+    replacing that day's. Returns the assessments, by client id. Earlier scores (for the trend
+    and the advice) are read from their snapshots from `trusted_from` on (None: never)."""
     as_of = as_of or workspace.today()
     settings = settings or selectors.scoring_settings(workspace)
     clients = Client.objects.for_workspace(workspace).alive()
@@ -197,7 +257,7 @@ def snapshots_write(
         as_of=as_of,
         client_ids=ids,
         settings=settings,
-        reuse_history=reuse_history,
+        trusted_from=trusted_from,
     )
     record = selectors.settings_record(workspace, settings)
     snapshots = [snapshot_of(workspace, assessment, record) for assessment in assessments.values()]
@@ -239,7 +299,7 @@ def history_rebuild(*, workspace: Workspace, client_ids=None, since: dt.date | N
                     as_of=day,
                     client_ids=client_ids,
                     settings=settings,
-                    reuse_history=day - dt.timedelta(days=30) >= trusted_from,
+                    trusted_from=trusted_from,
                 )
             )
         day += dt.timedelta(days=1)
@@ -337,3 +397,47 @@ def alert_unmute(*, alert: Alert, by: User) -> Alert:
     clients_rescore(workspace=alert.workspace, client_ids=[alert.client_id])
     alert.refresh_from_db()
     return alert
+
+
+@transaction.atomic
+def agreed_step_record(
+    *,
+    client: Client,
+    step: str,
+    agreed_on: dt.date,
+    check_on: dt.date,
+    dimension: str | None,
+    score: int | None,
+) -> AgreedStep:
+    """Remember the step a person agreed to take with a client (set boundaries, renegotiate)
+    and when to check it: the advice gives it its chance until then, and says so after if it
+    did not work. Replaces the client's earlier one; the client is rescored."""
+    agreed, _created = AgreedStep.objects.update_or_create(
+        client=client,
+        defaults={
+            "workspace_id": client.workspace_id,
+            "step": step,
+            "agreed_on": agreed_on,
+            "check_on": max(check_on, agreed_on),
+            "dimension": dimension or "",
+            "dimension_score": score,
+        },
+    )
+    transaction.on_commit(
+        lambda: clients_changed_rescore(
+            workspace_id=client.workspace_id, client_ids=[client.pk], since=None
+        )
+    )
+    return agreed
+
+
+@transaction.atomic
+def agreed_step_clear(*, client: Client) -> None:
+    """Forget the client's agreed step (a later decision replaced it)."""
+    deleted, _rows = AgreedStep.objects.filter(client=client).delete()
+    if deleted:
+        transaction.on_commit(
+            lambda: clients_changed_rescore(
+                workspace_id=client.workspace_id, client_ids=[client.pk], since=None
+            )
+        )

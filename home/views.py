@@ -13,7 +13,7 @@ from accounts.htmx import wants_fragment
 from accounts.models import Role
 from accounts.selectors import workspace_members, workspace_setup_steps
 from accounts.tenancy import get_in_workspace, workspace_role
-from assessments import charts, selectors, services
+from assessments import charts, scoring, selectors, services
 from portfolio import selectors as portfolio_selectors
 from portfolio.models import Client, ClientStatus, DepartureReason, EndedBy
 from portfolio.quick_log import quick_log_context
@@ -23,24 +23,44 @@ from reviews.questions import DECISIONS
 PAGE_SIZE = 25
 # The map's text alternative names this many clients per quadrant, largest share first.
 QUADRANT_NAMES = 12
+# Codes of charts.quadrant: healthy or not, a large share of the revenue or not.
 QUADRANTS = [
     ("keep_and_grow", _("Keep and grow")),
+    ("room_to_grow", _("Room to grow")),
     ("protect_your_energy", _("Protect your energy")),
-    ("renegotiate", _("Renegotiate")),
     ("consider_ending", _("Consider ending")),
 ]
 ALERTS_SHOWN = 8
 
-# sort key -> (label, key function, reverse). Clients without a score yet go last.
+
+def _judged(row) -> bool:
+    """The row's score stands on enough evidence to be shown (the table shows "—" otherwise)."""
+    return row.snapshot is not None and row.snapshot.confidence != "low"
+
+
+def _shown_score(row) -> int | None:
+    return row.snapshot.score if _judged(row) else None
+
+
+def _shown_trend(row) -> int | None:
+    return row.snapshot.trend_30d if _judged(row) else None
+
+
+# sort key -> (label, key function, reverse). Clients without a score shown go last.
 SORTS = {
-    "score": (_("Lowest score first"), lambda r: (r.score is None, r.score or 0), False),
-    "-score": (_("Highest score first"), lambda r: (r.score is not None, r.score or 0), True),
+    "score": (
+        _("Lowest score first"),
+        lambda r: (_shown_score(r) is None, _shown_score(r) or 0),
+        False,
+    ),
+    "-score": (
+        _("Highest score first"),
+        lambda r: (_shown_score(r) is not None, _shown_score(r) or 0),
+        True,
+    ),
     "trend": (
         _("Falling fastest first"),
-        lambda r: (
-            r.snapshot is None or r.snapshot.trend_30d is None,
-            r.snapshot.trend_30d if r.snapshot and r.snapshot.trend_30d is not None else 0,
-        ),
+        lambda r: (_shown_trend(r) is None, _shown_trend(r) or 0),
         False,
     ),
     "revenue": (_("Largest share of revenue first"), lambda r: r.revenue_share or 0, True),
@@ -99,11 +119,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "bubbles": bubbles,
         "map": frame,
         "quadrants": quadrants,
+        # Not on the map: active clients without enough evidence, and prospects.
         "unplaced": [
             row
             for row in rows
-            if row.client.status == "active"
-            and (row.snapshot is None or row.snapshot.confidence == "low")
+            if row.client.status == ClientStatus.PROSPECT
+            or (row.client.status == ClientStatus.ACTIVE and not _judged(row))
         ],
         "alerts": alerts,
         "alerts_total": alerts_total,
@@ -144,6 +165,7 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
     if snapshot is None and client.status != ClientStatus.ENDED:
         # Not scored yet (its rescore is still queued): computed now, stored by the rescore.
         snapshot = services.snapshot_compute(workspace=workspace, client_id=client.pk)
+    evidence = snapshot.evidence_count if snapshot else 0
     rows = {row.client.pk: row for row in selectors.portfolio_rows(workspace=workspace)}
     history = selectors.score_histories(
         workspace=workspace, client_ids=[client.pk], days=HISTORY_DAYS
@@ -152,6 +174,9 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         "client": client,
         "snapshot": snapshot,
         "dimensions": selectors.snapshot_dimensions(snapshot) if snapshot else [],
+        # Entries and invoices in the window from which a score is more than a guess.
+        "evidence_needed": scoring.MEDIUM_EVIDENCE,
+        "evidence_missing": max(0, scoring.MEDIUM_EVIDENCE - evidence),
         "row": rows.get(client.pk),
         "chart": charts.trend_chart(history),
         "alerts": selectors.alerts_showing(workspace=workspace, client=client),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments.choices import Band, Dimension
+from assessments.explain import sentence as explain_sentence
 
 from .questions import DECISIONS, END, HAND_OVER, KEEP, PAUSE, RENEGOTIATE, SET_BOUNDARIES
 from .recommend import Reason
@@ -162,6 +163,14 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         % {"months": _number(p["months"])}
     ),
     # The numbers
+    "advice": lambda p: (
+        _("The numbers, as the health panel reads them: %(advice)s")
+        % {"advice": explain_sentence([p["code"], p.get("params") or {}])}
+    ),
+    "answers_moved": lambda p: (
+        _("Your answers move the advice from “%(advice)s” to “%(decision)s”.")
+        % {"advice": _decision(p["advice"]), "decision": _decision(p["decision"])}
+    ),
     "score": lambda p: (
         _("The health score is %(score)s out of 100 (%(band)s).")
         % {"score": _number(p["score"]), "band": _band(p["band"])}

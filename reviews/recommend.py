@@ -3,10 +3,13 @@ answers in, a decision and the reasons behind it out. No ORM, no I/O.
 
 How it decides, so that every step can be shown to the person:
 
-1. Every answer and every number that says something becomes a `Reason`: a code (rendered by
-   `reasons.sentence`), the decision it points to and a weight (1 a hint, 2 a clear sign, 3 a
-   strong one, 4 the kind of fact that settles it). With low-confidence data the numbers weigh
-   half.
+1. The numbers speak through the advice ladder (`assessments.ladder`): its step, as the
+   health panel shows it, is one reason of weight 4 (half with low-confidence data). Every
+   answer that says something becomes a `Reason` too: a code (rendered by `reasons.sentence`),
+   the decision it points to and a weight (1 a hint, 2 a clear sign, 3 a strong one, 4 the kind
+   of fact that settles it). Other numbers (shares, alerts, the trend) are shown, unweighed.
+   So with no answers the recommendation is exactly the panel's advice; answers can move it,
+   and then a reason says so.
 2. Some signals point where the rest of the picture sends them. Feeling drained (dread, no
    joy, energy taken from other clients, a low energy score) points to handing over when a
    teammate gets on well with the client; to setting boundaries when the answers name a cause
@@ -35,7 +38,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from assessments.scoring import COLLAPSE, DEPENDENCE, NOTABLE_SHARE
+from assessments.choices import DEPENDENCE, NOTABLE_SHARE, TREND_POINTS, WEAK
+from assessments.ladder import Teammate, teammate_who_gets_on
 
 from .questions import (
     END,
@@ -56,35 +60,19 @@ ANSWER, DATA = "answer", "data"
 
 # Scales run 1-5: at or above HIGH (or at or below LOW) an answer says something.
 HIGH, LOW = 4, 2
-# A dimension under WEAK holds the client back; under COLLAPSE (from scoring) it weighs more.
-WEAK = 50
 # "Otherwise healthy": every scored dimension but energy at or above this.
 SOUND = 65
 # Income the person cannot lose without help: a share of revenue, or months of runway.
 RUNWAY_MONTHS = 6
-# Feelings run -2..2. A teammate at GOOD_FEELING or above gets on well with the client; the
-# reviewer's is poor under POOR_FEELING, and the teammate's must be CLEARLY_BETTER. At or under
-# DRAINED_FEELING the reviewer's own log says the client drains them.
-GOOD_FEELING = 0.5
-POOR_FEELING = 0.0
-CLEARLY_BETTER = 0.5
+# Feelings run -2..2: at or under DRAINED_FEELING the reviewer's own log says the client
+# drains them.
 DRAINED_FEELING = -0.5
-# Trend over 30 days that counts as declining or improving (as in scoring.suggest).
-TREND = 10
+# The weight of the ladder's advice: the numbers' one voice.
+ADVICE_WEIGHT = 4
 # Hours against revenue: one share this many times the other, and this far apart.
 SHARE_RATIO, SHARE_GAP = 1.5, 0.05
 # With fewer scale and yes/no answers than this and low-confidence data, there is little to go on.
 FEW_ANSWERS = 4
-
-
-@dataclass(frozen=True)
-class Teammate:
-    """Another member of the workspace, with this client over the last 90 days."""
-
-    user_id: int
-    name: str
-    hours: float
-    average_feeling: float | None  # -2..2, None when they logged no feeling
 
 
 @dataclass(frozen=True)
@@ -102,6 +90,10 @@ class ReviewFacts:
     open_alerts: int
     reviewer_feeling: float | None  # the reviewer's own average feeling with this client
     teammates: tuple[Teammate, ...] = ()  # empty in a one-person workspace
+    # The advice ladder's step for the client and its reason ([code, params]), as the health
+    # panel showed it when the review began.
+    advice: str = KEEP
+    advice_reason: tuple | list | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +190,7 @@ class _Reading:
     """What the answers and the numbers say before anything is weighed."""
 
     drained: bool  # the person's answers (or own feeling) say this client drains them
+    drained_by_answers: bool  # the answers themselves say so
     teammate: Teammate | None  # a teammate who gets on clearly better with the client
     fixable: bool  # a cause boundaries can address, and nothing broken
     pause_fits: bool  # drained, but the relationship is otherwise sound and nothing to fix
@@ -216,22 +209,12 @@ def _drained_by_answers(answers: Mapping[str, object]) -> bool:
     )
 
 
-def _best_teammate(facts: ReviewFacts, drained: bool) -> Teammate | None:
-    """A teammate whose recent feeling with the client is clearly good while the reviewer's is
-    poor. Never anyone outside `facts.teammates`."""
-    mine = facts.reviewer_feeling
-    if not (drained or (mine is not None and mine < POOR_FEELING)):
+def _best_teammate(facts: ReviewFacts, answers: Mapping[str, object]) -> Teammate | None:
+    """The teammate to hand the client to, when the answers say the client drains the reviewer
+    (the numbers alone already spoke through the ladder's advice)."""
+    if not _drained_by_answers(answers):
         return None
-    candidates = [
-        t
-        for t in facts.teammates
-        if t.average_feeling is not None
-        and t.average_feeling >= GOOD_FEELING
-        and (mine is None or t.average_feeling - mine >= CLEARLY_BETTER)
-    ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda t: (t.average_feeling, t.hours, -t.user_id))
+    return teammate_who_gets_on(facts.teammates, facts.reviewer_feeling, drained=True)
 
 
 def _broken_by_answers(answers: Mapping[str, object]) -> bool:
@@ -267,7 +250,7 @@ def _read(facts: ReviewFacts, answers: Mapping[str, object]) -> _Reading:
         or (facts.reviewer_feeling is not None and facts.reviewer_feeling <= DRAINED_FEELING)
         or (energy is not None and energy < WEAK and facts.confidence != "low")
     )
-    teammate = _best_teammate(facts, _drained_by_answers(answers))
+    teammate = _best_teammate(facts, answers)
     fixable = _fixable_by_answers(answers)
     pause_fits = (
         drained
@@ -279,6 +262,7 @@ def _read(facts: ReviewFacts, answers: Mapping[str, object]) -> _Reading:
     answered = _answered(answers)
     return _Reading(
         drained=drained,
+        drained_by_answers=_drained_by_answers(answers),
         teammate=teammate,
         fixable=fixable,
         pause_fits=pause_fits,
@@ -299,66 +283,47 @@ def _drain_target(reading: _Reading) -> str:
 
 # The numbers.
 
-DIMENSION_POINTS = {
-    "profitability": RENEGOTIATE,
-    "scope": RENEGOTIATE,
-    "respect": SET_BOUNDARIES,
-    "payments": SET_BOUNDARIES,
-    "trust": END,
-}
+
+def _advice(facts: ReviewFacts) -> str:
+    """The panel's advice; a hand-over needs someone to hand over to (a teammate may have left
+    since), else the step for a client who wears on the person: boundaries."""
+    return SET_BOUNDARIES if facts.advice == HAND_OVER and not facts.teammates else facts.advice
 
 
 def _data_reasons(facts: ReviewFacts, reading: _Reading) -> list[Reason]:
-    reasons = []
-
-    def add(code, params, points_to, weight):
-        if facts.confidence == "low":
-            weight = (weight + 1) // 2
-        reasons.append(Reason(code, params, points_to, DATA, weight))
-
-    score = {"score": facts.score, "band": facts.band}
-    if facts.band == "thriving":
-        add("score", score, KEEP, 3)
-    elif facts.band == "healthy":
-        add("score", score, KEEP, 2)
-    elif facts.band == "at_risk":
-        add("score", score, END, 1)
-    elif facts.band == "critical":
-        add("score", score, END, 3)
-    if facts.trend_30d is not None and facts.trend_30d <= -TREND:
-        add("declining", {"points": -facts.trend_30d}, END, 1)
-    elif facts.trend_30d is not None and facts.trend_30d >= TREND:
-        add("improving", {"points": facts.trend_30d}, KEEP, 1)
-
-    weakest = facts.weakest
-    weakest_score = facts.dimensions.get(weakest) if weakest else None
-    if weakest_score is not None and weakest_score < WEAK:
-        if weakest == "energy":
-            points_to = _drain_target(reading)
-            points_to = SET_BOUNDARIES if points_to == END else points_to
-        else:
-            points_to = DIMENSION_POINTS.get(weakest, SET_BOUNDARIES)
-        add(
-            "weak_dimension",
-            {"dimension": weakest, "score": weakest_score},
-            points_to,
-            3 if weakest_score < COLLAPSE else 2,
+    weight = ADVICE_WEIGHT if facts.confidence != "low" else ADVICE_WEIGHT // 2
+    reason = list(facts.advice_reason or ("too_little_data", {}))
+    reasons = [
+        Reason(
+            "advice",
+            {"code": reason[0], "params": dict(reason[1]), "advice": facts.advice},
+            _advice(facts),
+            DATA,
+            weight,
         )
+    ]
 
+    def show(code, params, points_to):
+        reasons.append(Reason(code, params, points_to, DATA, 0))
+
+    if facts.trend_30d is not None and facts.trend_30d <= -TREND_POINTS:
+        show("declining", {"points": -facts.trend_30d}, END)
+    elif facts.trend_30d is not None and facts.trend_30d >= TREND_POINTS:
+        show("improving", {"points": facts.trend_30d}, KEEP)
     if facts.open_alerts > 0:
-        add("open_alerts", {"count": facts.open_alerts}, SET_BOUNDARIES, 1)
-
+        show("open_alerts", {"count": facts.open_alerts}, SET_BOUNDARIES)
     hours, revenue = facts.hours_share, facts.revenue_share
     if hours is not None and revenue is not None:
         shares = {"hours": _percent(hours), "revenue": _percent(revenue)}
         if hours >= SHARE_RATIO * revenue and hours - revenue >= SHARE_GAP:
-            add("hours_over_revenue", shares, RENEGOTIATE, 2)
+            show("hours_over_revenue", shares, RENEGOTIATE)
         elif revenue >= SHARE_RATIO * hours and revenue - hours >= SHARE_GAP:
-            add("revenue_over_hours", shares, KEEP, 1)
+            show("revenue_over_hours", shares, KEEP)
 
     if reading.teammate is not None:
         mate = reading.teammate
-        # Teammates' feelings are evidence however thin the client's own history is.
+        # Teammates' feelings are evidence however thin the client's own history is. Found
+        # because the answers say the client drains the reviewer: private, like them.
         reasons.append(
             Reason(
                 "teammate_gets_on",
@@ -369,12 +334,14 @@ def _data_reasons(facts: ReviewFacts, reading: _Reading) -> list[Reason]:
                     "yours": _feeling(facts.reviewer_feeling),
                 },
                 HAND_OVER,
-                DATA,
+                ANSWER,
                 4,
             )
         )
     if reading.pause_fits:
-        reasons.append(Reason("drained_but_sound", {}, PAUSE, DATA, 3))
+        # "They drain you" repeats the answers when they are what says so.
+        source = ANSWER if reading.drained_by_answers else DATA
+        reasons.append(Reason("drained_but_sound", {}, PAUSE, source, 3))
     return reasons
 
 
@@ -560,8 +527,10 @@ def _would_change(
         mate = reading.teammate or next(
             (t for t in facts.teammates if str(t.user_id) == str(answers.get("teammate"))), None
         )
-        # The advice as it would be in a workspace of one.
-        alone = recommend(replace(facts, teammates=()), answers).decision
+        # The advice as it would be in a workspace of one (where the ladder's step for a
+        # client who wears on the person is setting boundaries).
+        advice = SET_BOUNDARIES if facts.advice == HAND_OVER else facts.advice
+        alone = recommend(replace(facts, teammates=(), advice=advice), answers).decision
         return [
             Reason(
                 "teammate_cannot",
@@ -606,9 +575,13 @@ def recommend(facts: ReviewFacts, answers: Mapping[str, object]) -> Recommendati
         if all(change.code != known.code for known in would):
             would.append(change)
 
-    if not any(r.points_to == decision for r in checks + reasons):
-        # Only when nothing weighed at all: keep, and say why.
-        reasons.append(Reason("nothing_against", {}, decision, DATA))
+    if decision != _advice(facts):
+        # The answers moved the advice away from the numbers' (and the panel's) step.
+        reasons.append(
+            Reason(
+                "answers_moved", {"advice": _advice(facts), "decision": decision}, decision, ANSWER
+            )
+        )
     ordered = sorted(
         reasons,
         key=lambda r: (r.points_to != decision, -r.weight),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Role, User
 from assessments.scoring import weakest_of
 from assessments.selectors import alerts_showing, latest_snapshots, portfolio_rows
-from assessments.services import clients_rescore
+from assessments.services import agreed_step_clear, agreed_step_record, clients_rescore
 from portfolio import services as portfolio
 from portfolio.models import Client, ClientStatus, EndedBy, Interaction
 
@@ -118,6 +118,8 @@ def review_facts(review: Review) -> ReviewFacts:
         open_alerts=len(facts.get("alerts", [])),
         reviewer_feeling=mine.get("feeling"),
         teammates=teammates,
+        advice=facts.get("suggestion") or questions.KEEP,
+        advice_reason=facts.get("suggestion_reason") or None,
     )
 
 
@@ -213,7 +215,27 @@ def review_decide(*, review: Review, user: User, decision: str) -> Review:
         review.status = ReviewStatus.DONE
         review.closed_at = timezone.now()
         review.save(update_fields=["status", "closed_at", "updated_at"])
+    _agreed_step_follow(review)
     return review
+
+
+def _agreed_step_follow(review: Review) -> None:
+    """Tell the advice which step was agreed and when to check it (set boundaries and
+    renegotiate); any other decision replaces an earlier agreed step."""
+    client = review.client
+    check_on = review.plan.get("check_on")
+    if review.decision not in (questions.SET_BOUNDARIES, questions.RENEGOTIATE) or not check_on:
+        agreed_step_clear(client=client)
+        return
+    facts = review_facts(review)
+    agreed_step_record(
+        client=client,
+        step=review.decision,
+        agreed_on=review.decided_at.astimezone(client.workspace.tzinfo).date(),
+        check_on=dt.date.fromisoformat(check_on),
+        dimension=facts.weakest,
+        score=facts.dimensions.get(facts.weakest) if facts.weakest else None,
+    )
 
 
 def _reason_json(reason) -> dict:
@@ -304,10 +326,12 @@ def review_plan_save(
     review.plan = plan
     review.save(update_fields=["plan", "updated_at"])
     if plan.get("check_on"):
-        # "Check again on" is when the follow-up asks how it is going.
+        # "Check again on" is when the follow-up asks how it is going, and when the advice
+        # looks at whether the step worked.
         review.follow_ups.filter(answered_at__isnull=True).update(
             due_on=dt.date.fromisoformat(plan["check_on"]), emailed_at=None
         )
+        _agreed_step_follow(review)
     return review
 
 

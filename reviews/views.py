@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.htmx import render_fragment, wants_fragment
-from accounts.models import Membership, Role
+from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 from portfolio.models import Client, ClientStatus
 
@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import FollowUp, Review, ReviewStatus
 from .reasons import decision_sentence, sentence
+from .selectors import may_read_answers, visible_reasons
 
 # Lazy: read at import time, they are rendered in each reader's language.
 STEP_TITLES = {
@@ -42,6 +43,9 @@ STEP_TITLES = {
     6: gettext_lazy("The plan"),
 }
 
+# The review's page lists this many of the reasons its reader may see, strongest first.
+ADVICE_REASONS = 5
+
 
 def _review(request: HttpRequest, code) -> Review:
     return get_in_workspace(
@@ -49,11 +53,6 @@ def _review(request: HttpRequest, code) -> Review:
         Review.objects.select_related("client", "author").filter(client__deleted_at__isnull=True),
         code=code,
     )
-
-
-def may_read_answers(review: Review, membership: Membership) -> bool:
-    """Feelings are private: the person who gave them, and the workspace's owners."""
-    return review.author_id == membership.user_id or membership.is_owner
 
 
 def _step_url(review: Review, step: int) -> str:
@@ -123,10 +122,11 @@ def _step_context(
         )
     if step == 5:
         advice = reviews.review_recommendation(review)
+        shown = visible_reasons(review, request.membership, advice=advice)
         context["advice"] = advice
         context["advice_text"] = decision_sentence(advice.decision)
-        context["reasons"] = [(r, sentence(r)) for r in advice.reasons]
-        context["would_change"] = [(r, sentence(r)) for r in advice.would_change]
+        context["reasons"] = [(r, sentence(r)) for r in shown.reasons]
+        context["would_change"] = [(r, sentence(r)) for r in shown.would_change]
         context["decisions"] = [
             (code, label)
             for code, label in questions.DECISIONS
@@ -201,13 +201,17 @@ def _plan_context(
     form) are what a refused form sent, drawn again as it was."""
     plan = {**review.plan, **(typed or {})}
     teammates = reviews.review_teammates(review)
+    read_answers = may_read_answers(review, request.membership)
+    # The teammate the author named in the answers is offered first, to those who may read them.
+    named = str(review.answers.get("teammate", "")) if read_answers else ""
+    advice = visible_reasons(review, request.membership)
     context = {
         "review": review,
         "client": review.client,
         "plan": plan,
         "decision_label": dict(questions.DECISIONS).get(review.decision, ""),
         "may_edit": reviews.may_edit_plan(review, request.membership),
-        "read_answers": may_read_answers(review, request.membership),
+        "read_answers": read_answers,
         "follow_ups": list(review.follow_ups.order_by("due_on")),
         "tones": drafts.TONE_CHOICES,
         "languages": drafts.LANGUAGE_CHOICES,
@@ -218,14 +222,13 @@ def _plan_context(
             for code, label in drafts.OFFBOARDING_STEPS
         ],
         "teammates": teammates,
-        "hand_over": hand_over
-        or {"to": str(review.answers.get("teammate", "")), "notes": plan.get("notes", "")},
-        "recommendation": review.recommendation,
-        "advice_reasons": [sentence(r) for r in review.recommendation.get("reasons", [])[:5]],
+        "hand_over": hand_over or {"to": named, "notes": plan.get("notes", "")},
+        "advice": advice,
+        "advice_reasons": [(r, sentence(r)) for r in advice.reasons[:ADVICE_REASONS]],
         "decision_labels": dict(questions.DECISIONS),
         "right_call_labels": dict(questions.YESNO_CHOICES),
     }
-    if context["read_answers"]:
+    if read_answers:
         context["answers"] = [
             (questions.QUESTIONS[code], value)
             for code, value in review.answers.items()
@@ -246,8 +249,8 @@ def _plan_context(
 
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def review_detail(request: HttpRequest, code) -> HttpResponse:
-    """A review's decision and plan, for everyone in the workspace; the answers only for its
-    author and the owners."""
+    """A review's decision and plan, for everyone in the workspace; the answers, and the
+    reasons drawn from them, only for its author and the owners."""
     review = _review(request, code)
     if review.status == ReviewStatus.IN_PROGRESS and review.author_id == request.user.pk:
         return redirect(_step_url(review, review.step))

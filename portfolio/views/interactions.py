@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from accounts.htmx import render_fragment, wants_fragment
 from accounts.models import Role
@@ -20,6 +24,8 @@ from ..models import Client, Interaction
 from ..quick_log import quick_log_context
 
 QUICK_LOG = "portfolio/_quick_log.html"
+# Announced by every in-page write of a client's data; the client page's health panel listens.
+CLIENT_CHANGED = "clientChanged"
 
 
 def _may_change(request: HttpRequest, interaction: Interaction) -> bool:
@@ -31,6 +37,29 @@ def _interaction(request: HttpRequest, code, *, deleted: bool = False) -> Intera
         deleted_at__isnull=not deleted, client__deleted_at__isnull=True
     )
     return get_in_workspace(request, entries, code=code)
+
+
+def _client_changed(request: HttpRequest, response: HttpResponse, client: Client) -> HttpResponse:
+    """Announce the change, and when the page in the browser is this client's page, bring its
+    own parts that the change touched (totals, the empty timeline's hint) out of band."""
+    trigger_client_event(response, CLIENT_CHANGED, {"client": str(client.code)})
+    page = urlsplit(request.htmx.current_url_abs_path or "").path
+    if page != reverse(
+        "portfolio:client_detail", kwargs={"ws": request.workspace.slug, "code": client.code}
+    ):
+        return response
+    today = request.workspace.today()
+    items, _next = selectors.client_timeline(client=client, size=1)
+    context = {
+        "client": client,
+        "totals": selectors.client_totals(client=client, today=today),
+        "invoice_summary": selectors.invoice_summary(client=client, today=today),
+        "items": items,
+        "oob": True,
+    }
+    for part in ("totals", "timeline-empty"):
+        response.write(render_to_string(f"portfolio/client_detail.html#{part}", context, request))
+    return response
 
 
 @require_POST
@@ -76,7 +105,8 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         "just_logged": interaction,
         "show_client": fixed_client is None,
     }
-    return render(request, "portfolio/_logged.html", context)
+    response = render(request, "portfolio/_logged.html", context)
+    return _client_changed(request, response, interaction.client)
 
 
 @require_POST
@@ -87,7 +117,8 @@ def interaction_delete(request: HttpRequest, code) -> HttpResponse:
         raise PermissionDenied
     services.interaction_delete(interaction=interaction)
     if wants_fragment(request):
-        return render(request, "portfolio/_deleted.html", {"interaction": interaction})
+        response = render(request, "portfolio/_deleted.html", {"interaction": interaction})
+        return _client_changed(request, response, interaction.client)
     messages.success(request, _("The entry was deleted."))
     return redirect(
         "portfolio:client_detail", ws=request.workspace.slug, code=interaction.client.code
@@ -104,7 +135,8 @@ def interaction_restore(request: HttpRequest, code) -> HttpResponse:
     services.interaction_restore(interaction=interaction)
     if wants_fragment(request):
         item = selectors.TimelineItem(at=interaction.occurred_at, interaction=interaction)
-        return render(request, "portfolio/_timeline_item.html", {"item": item})
+        response = render(request, "portfolio/_timeline_item.html", {"item": item})
+        return _client_changed(request, response, interaction.client)
     messages.success(request, _("The entry is back."))
     return redirect(
         "portfolio:client_detail", ws=request.workspace.slug, code=interaction.client.code

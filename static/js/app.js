@@ -7,12 +7,15 @@
     return document.getElementById("request-error");
   }
 
-  function showRequestError(kind) {
+  // The message takes the focus when the failed request was the person's own action; a part
+  // refreshing itself (the health panel after a change) leaves the focus where they type.
+  function showRequestError(kind, source) {
     const box = errorBox();
     if (!box) return;
     box.querySelector(".request-error-text").textContent = box.dataset[kind] || box.dataset.generic;
     box.hidden = false;
-    box.focus();
+    const active = document.activeElement;
+    if (!source || !active || active === document.body || source.contains(active)) box.focus();
   }
 
   function hideRequestError() {
@@ -20,21 +23,28 @@
     if (box) box.hidden = true;
   }
 
-  function kindForStatus(status) {
+  // A failed read saved nothing and lost nothing: its message says to reload, not that a
+  // change was not saved (the change that asked for the refresh was).
+  function isRead(event) {
+    const config = event.detail.requestConfig;
+    return Boolean(config && config.verb === "get");
+  }
+
+  function kindForStatus(status, read) {
     if (status === 403) return "forbidden";
     if (status === 404 || status === 410) return "notFound";
-    if (status >= 500) return "server";
+    if (status >= 500 && !read) return "server";
     return "generic";
   }
 
   document.addEventListener("htmx:responseError", function (event) {
-    showRequestError(kindForStatus(event.detail.xhr.status));
+    showRequestError(kindForStatus(event.detail.xhr.status, isRead(event)), event.detail.elt);
   });
-  document.addEventListener("htmx:sendError", function () {
-    showRequestError("network");
+  document.addEventListener("htmx:sendError", function (event) {
+    showRequestError(isRead(event) ? "generic" : "network", event.detail.elt);
   });
-  document.addEventListener("htmx:timeout", function () {
-    showRequestError("network");
+  document.addEventListener("htmx:timeout", function (event) {
+    showRequestError(isRead(event) ? "generic" : "network", event.detail.elt);
   });
   document.addEventListener("htmx:beforeRequest", hideRequestError);
 

@@ -141,7 +141,8 @@ ARCHETYPES = [
         "profitable but draining",
         (Phase(LIFE, per_week=4, feeling=-1.2, flags={"unreasonable_demand": 0.05}),),
         Billing(amount=4200),
-        band=("at_risk", "watch"), weakest="energy", trend="flat", suggestion="hand_over",
+        band=("at_risk", "watch"), weakest="energy", trend="flat",
+        suggestion="set_boundaries",
     ),
     Archetype(
         "lovely but unprofitable",
@@ -165,7 +166,7 @@ ARCHETYPES = [
             Phase(21, feeling=1.2, flags={"gratitude": 0.2}),
         ),
         Billing(amount=2700),
-        band=("healthy", "thriving"), weakest="respect", trend="down", suggestion="keep",
+        band=("healthy", "thriving"), weakest="energy", trend="down", suggestion="keep",
     ),
     Archetype(
         "recovering",
@@ -199,6 +200,6 @@ ARCHETYPES = [
         (Phase(LIFE, feeling=-1.2, kinds=WORK | {"dispute": 2, "complaint": 3},
                flags={"disrespect": 0.3, "unreasonable_demand": 0.3}),),
         Billing(amount=30000, late_days=10),
-        band="critical", weakest="respect", trend="any", suggestion="renegotiate",
+        band="critical", weakest="respect", trend="any", suggestion="set_boundaries",
     ),
 ]  # fmt: skip

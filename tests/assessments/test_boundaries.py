@@ -61,7 +61,8 @@ def days_ago(days: int) -> dt.date:
 
 def at_rate(hourly: float, hours: float = 10) -> Facts:
     minutes = round(hours * 60)
-    return facts(minutes=minutes, billable_minutes=minutes, revenue=hourly * minutes / 60)
+    earned = hourly * minutes / 60
+    return facts(minutes=minutes, billable_minutes=minutes, revenue=earned, earned=earned)
 
 
 def test_a_rate_under_the_line_crosses_it_and_says_by_how_much():
@@ -286,7 +287,7 @@ def test_the_silence_evidence_reads_differently_with_and_without_a_past_contact(
 # Every kind: muting, severity and the sentence -----------------------------------------------
 
 CROSSING_FACTS = {
-    "rate_below_target": dict(minutes=600, billable_minutes=600, revenue=300.0),
+    "rate_below_target": dict(minutes=600, billable_minutes=600, revenue=300.0, earned=300.0),
     "unbilled_share": dict(minutes=600, billable_minutes=120),
     "late_invoices": dict(invoices=4, invoices_late=3),
     "disrespect": dict(recent={"disrespect": 2}),

@@ -16,6 +16,7 @@ from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
 DIMENSIONS = {"profitability", "energy", "respect", "trust", "scope", "payments"}
 METRICS = {
     "revenue",
+    "earned",
     "hours",
     "effective_hourly_rate",
     "unbilled_share",
@@ -91,6 +92,7 @@ def test_the_metrics_follow_their_definitions(scored_workspace, owner):
     }
     assert clients["One"]["metrics"] == {
         "revenue": 300.0,
+        "earned": 300.0,  # hourly, but without a rate: nothing more to count
         "hours": 2.0,
         "effective_hourly_rate": 150.0,
         "unbilled_share": 0.25,
@@ -99,6 +101,7 @@ def test_the_metrics_follow_their_definitions(scored_workspace, owner):
     }
     assert clients["Two"]["metrics"] == {
         "revenue": 100.0,
+        "earned": 100.0,
         "hours": 2.0,
         "effective_hourly_rate": 50.0,
         "unbilled_share": 0.0,
@@ -106,6 +109,46 @@ def test_the_metrics_follow_their_definitions(scored_workspace, owner):
         "hours_share": 0.5,
     }
     assert as_of.isoformat() == "2026-06-30"
+
+
+def test_earned_adds_billable_work_after_the_latest_invoice_at_the_hourly_rate(
+    scored_workspace,
+):
+    tz = scored_workspace.tzinfo
+    hourly = ClientFactory(
+        workspace=scored_workspace, name="Hourly", billing_model="hourly", rate=Decimal("80")
+    )
+    fixed = ClientFactory(
+        workspace=scored_workspace, name="Fixed", billing_model="fixed", rate=Decimal("5000")
+    )
+    for client in (hourly, fixed):
+        # Invoiced on 10 June: the work before it is in that invoice, the work after it is not.
+        InteractionFactory(
+            client=client, occurred_at=dt.datetime(2026, 6, 5, 10, tzinfo=tz), minutes=60,
+            billable=True,
+        )  # fmt: skip
+        InvoiceFactory(client=client, issued_on=dt.date(2026, 6, 10), amount=Decimal("80.00"))
+        InvoiceFactory(
+            client=client, issued_on=dt.date(2026, 6, 20), amount=Decimal("999"), void=True
+        )
+        for day, billable in ((11, True), (12, True), (13, False)):
+            InteractionFactory(
+                client=client, occurred_at=dt.datetime(2026, 6, day, 10, tzinfo=tz),
+                minutes=90, billable=billable,
+            )  # fmt: skip
+    clients = {
+        c["name"]: c for c in report("--workspace", "aurora", "--as-of", "2026-06-30")["clients"]
+    }
+    # 3 billable hours after the invoice of 10 June (the void one does not count) at 80 an hour.
+    assert clients["Hourly"]["metrics"]["revenue"] == 80.0
+    assert clients["Hourly"]["metrics"]["earned"] == 80.0 + 3 * 80
+    assert clients["Hourly"]["metrics"]["effective_hourly_rate"] == round(80 / 5.5, 2)
+    assert any(
+        "not invoiced yet" in sentence
+        for sentence in clients["Hourly"]["dimensions"]["profitability"]["evidence"]
+    )
+    # A fixed price is paid as invoiced.
+    assert clients["Fixed"]["metrics"]["earned"] == 80.0
 
 
 def test_a_client_without_time_has_no_rate_and_no_evidence_then_means_no_trend(

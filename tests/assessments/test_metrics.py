@@ -403,16 +403,23 @@ def test_a_constant_equal_to_a_sample_value_is_never_replaced(lisbon, monkeypatc
 # Which parameter is which input, in order, and how many parameters in all (the rest are
 # constants). A change here is a change of the queries' shape: check that every new parameter
 # is a constant or one of `metrics._inputs`, then update these.
-INTERACTION_SLOTS = [("as_of",)] * 27 + [
-    ("start",),
-    ("end",),
-    ("workspace",),
-    ("client 0",),
-    ("client 1",),
-]
+# The two uses of "not invoiced yet" each look up the latest invoice of the window.
+UNINVOICED = [("first_day",), ("as_of",)]
+INTERACTION_SLOTS = (
+    [("as_of",)] * 6
+    + UNINVOICED * 2
+    + [("as_of",)] * 25
+    + [
+        ("start",),
+        ("end",),
+        ("workspace",),
+        ("client 0",),
+        ("client 1",),
+    ]
+)
 INVOICE_SLOTS = [("as_of",)] * 28 + [("first_day",), ("as_of",), ("workspace",), ("client 0",)]
 PARAMETERS = {
-    "_interaction_rows": {"sqlite": 198, "postgresql": 167},
+    "_interaction_rows": {"sqlite": 242, "postgresql": 201},
     "_invoice_rows": {"sqlite": 48, "postgresql": 47},
 }
 

@@ -1,5 +1,5 @@
 """The health score as pure functions: hand-built aggregates in, scores, evidence and a
-suggestion out. No database: `assessments.scoring` never touches the ORM.
+evidence out. No database: `assessments.scoring` never touches the ORM.
 
 Unless a test says otherwise, every event in these aggregates happened today, so each
 recency-weighted sum (`w_...`) equals its plain count.
@@ -17,17 +17,16 @@ from django.utils import translation
 
 from assessments import explain
 from assessments.aggregates import ClientMetrics
+from assessments.choices import WEAK
 from assessments.scoring import (
     COLLAPSE,
     COLLAPSE_MARGIN,
-    DEPENDENCE,
     DIMENSIONS,
     FULL_EVIDENCE,
     MEDIUM_EVIDENCE,
+    MIN_FEELINGS,
     NEUTRAL,
-    NOTABLE_SHARE,
     RELATIONAL,
-    Context,
     DimensionScore,
     Evidence,
     Health,
@@ -40,7 +39,6 @@ from assessments.scoring import (
     profitability,
     respect,
     scope,
-    suggest,
     trust,
 )
 
@@ -176,7 +174,8 @@ def test_the_band_comes_from_the_rounded_integer_score():
     # Energy at 68 and trust at 100, nothing else weighted: a mean between 79.5 and 80.
     weights = {**dict.fromkeys(DIMENSIONS, 0), "energy": 1, "trust": 1}
     assert 79.5 <= combine(dimensions(energy=68, trust=100), weights) < 80
-    client = metrics(entries=30, contacts=30, feelings=25, feeling_sum=18)  # energy 68
+    # 12 / (28 + the neutral prior of 2) = +0.4 on average: energy 68
+    client = metrics(entries=30, contacts=30, feelings=28, feeling_sum=12)
 
     result = assess(client, Params(weights=weights, target_rate=TARGET), AS_OF)
 
@@ -266,16 +265,13 @@ def test_what_two_awful_entries_say_is_still_visible_in_the_evidence():
 
     assert evidence_of(result.dimensions["respect"], "disrespect").params["count"] == 2
     assert evidence_of(result.dimensions["trust"], "distrust").params["count"] == 2
-    assert evidence_of(result.dimensions["energy"], "feelings_low").params["count"] == 2
+    # Two feelings are too few to judge energy on, and it says so.
+    assert evidence_of(result.dimensions["energy"], "few_feelings").params == {
+        "count": 2,
+        "needed": MIN_FEELINGS,
+    }
+    assert result.dimensions["energy"].score is None
     assert result.dimensions["respect"].score < COLLAPSE
-    assert result.dimensions["energy"].score == 0
-
-
-def test_two_awful_entries_suggest_keeping_on_logging_rather_than_ending():
-    suggestion, reason = suggest(assess(awful_client(), PARAMS, AS_OF), Context())
-
-    assert suggestion == "keep"
-    assert reason == Evidence("too_little_data", {"count": 2})
 
 
 def test_the_same_awful_pattern_with_enough_evidence_is_critical():
@@ -287,9 +283,9 @@ def test_the_same_awful_pattern_with_enough_evidence_is_critical():
 
 
 def test_a_promising_start_is_pulled_toward_neutral_too():
-    thin = assess(metrics(entries=2, contacts=2, feelings=2, feeling_sum=4), PARAMS, AS_OF)
+    thin = assess(metrics(entries=3, contacts=3, feelings=3, feeling_sum=6), PARAMS, AS_OF)
 
-    assert thin.dimensions["energy"].score == 100
+    assert thin.dimensions["energy"].score >= 80
     assert NEUTRAL < thin.score < 65
     assert thin.evidence_adjustment < 0
 
@@ -309,7 +305,7 @@ def test_one_weak_dimension_gives_far_less_than_the_plain_average():
 
 
 def test_a_client_who_drains_the_user_is_not_healthy_however_well_they_pay():
-    drained = good_client(feeling_sum=-16)  # -0.8 on average: energy 30
+    drained = good_client(feeling_sum=-22)  # -22 / (20 + 2) = -1 on average: energy 30
     fine = assess(good_client(), PARAMS, AS_OF)
 
     result = assess(drained, PARAMS, AS_OF)
@@ -560,10 +556,33 @@ def test_unbilled_time_is_reported_once_it_is_a_noticeable_share():
 
 
 @pytest.mark.parametrize(
-    ("feeling_sum", "expected"), [(10, 100), (5, 75), (0, 50), (-5, 25), (-10, 0)]
+    ("average", "expected"),
+    [(2, 100), (1, 80), (0.5, 70), (0, 60), (-0.5, 45), (-1, 30), (-2, 0)],
 )
-def test_energy_follows_the_average_feeling_from_drained_to_energised(feeling_sum, expected):
-    assert energy(metrics(feelings=5, feeling_sum=feeling_sum)).score == expected
+def test_energy_follows_the_average_feeling_from_drained_to_energised(average, expected):
+    # Eight recent feelings and the neutral prior of two: the sum is ten times the average.
+    client = metrics(feelings=8, feeling_sum=round(10 * average), w_feeling_sum=10.0 * average)
+    assert energy(client).score == expected
+
+
+def test_neutral_contact_is_fine_not_weak():
+    assert energy(metrics(feelings=12, feeling_sum=0)).score == 60 >= WEAK
+
+
+def test_a_few_new_feelings_do_not_swing_energy_on_their_own():
+    # Two drained entries after ten good ones: lower, but far from collapsed.
+    good = metrics(feelings=10, feeling_sum=10)
+    then = metrics(feelings=12, feeling_sum=7, feelings_low=2)
+    assert energy(good).score - energy(then).score <= 10
+    assert energy(then).score >= WEAK
+
+
+@pytest.mark.parametrize(("count", "recent"), [(2, 2.0), (3, 2.0), (5, 1.0)])
+def test_too_few_recent_feelings_leave_energy_unscored_and_say_so(count, recent):
+    client = metrics(feelings=count, feeling_sum=-2 * count, w_feelings=recent)
+    result = energy(client)
+    assert result.score is None
+    assert [e.code for e in result.evidence] == ["few_feelings"]
 
 
 def test_energy_has_no_data_when_no_feeling_was_logged():
@@ -785,193 +804,6 @@ def test_payments_have_no_data_while_nothing_is_due():
     assert payments(metrics(), PARAMS).evidence == []
 
 
-# The suggestion ------------------------------------------------------------------------------
-
-FINE = dict.fromkeys(DIMENSIONS, 85)
-
-
-def test_too_little_data_suggests_keeping_whatever_the_score():
-    thin = health(20, confidence="low", evidence_count=3, **{**FINE, "respect": 0})
-
-    assert suggest(thin, Context(revenue_share=0.6)) == (
-        "keep",
-        Evidence("too_little_data", {"count": 3}),
-    )
-
-
-def test_a_critical_client_is_suggested_to_end_naming_what_holds_it_down():
-    critical = health(25, **{**FINE, "trust": 10})
-
-    suggestion, reason = suggest(critical, Context(revenue_share=0.05))
-
-    assert suggestion == "end"
-    assert reason == Evidence("end", {"weakest": "trust", "score": 25})
-
-
-def test_a_critical_client_with_no_known_revenue_share_is_suggested_to_end():
-    critical = health(25, **{**FINE, "trust": 10})
-
-    assert suggest(critical, Context(revenue_share=None))[0] == "end"
-
-
-@pytest.mark.parametrize(("share", "percent"), [(DEPENDENCE, 35), (0.5, 50), (1.0, 100)])
-def test_a_critical_client_the_user_depends_on_is_suggested_a_renegotiation(share, percent):
-    critical = health(20, **{**FINE, "respect": 5})
-
-    suggestion, reason = suggest(critical, Context(revenue_share=share))
-
-    assert suggestion == "renegotiate"
-    assert reason == Evidence("end_but_dependent", {"weakest": "respect", "percent": percent})
-    with translation.override("en"):
-        assert f"{percent}%" in explain.sentence(reason)
-
-
-@pytest.mark.parametrize(("share", "percent"), [(NOTABLE_SHARE, 15), (0.34, 34)])
-def test_ending_a_critical_client_with_a_notable_share_says_what_it_would_cost(share, percent):
-    critical = health(20, **{**FINE, "payments": 5})
-
-    suggestion, reason = suggest(critical, Context(revenue_share=share))
-
-    assert suggestion == "end"
-    assert reason == Evidence("end_costly", {"weakest": "payments", "percent": percent})
-    with translation.override("en"):
-        assert f"{percent}%" in explain.sentence(reason)
-
-
-def test_a_share_just_under_the_notable_one_is_not_mentioned():
-    critical = health(20, **{**FINE, "payments": 5})
-
-    assert suggest(critical, Context(revenue_share=0.14))[1].code == "end"
-
-
-@pytest.mark.parametrize("trend", [-10, -25])
-def test_an_at_risk_client_declining_by_ten_points_or_more_is_suggested_to_end(trend):
-    at_risk = health(40, **{**FINE, "scope": 20})
-
-    suggestion, reason = suggest(at_risk, Context(trend_30d=trend))
-
-    assert suggestion == "end"
-    assert reason == Evidence("end", {"weakest": "scope", "score": 40})
-
-
-@pytest.mark.parametrize("trend", [-9, 0, 12, None])
-def test_an_at_risk_client_not_declining_fast_is_not_suggested_to_end(trend):
-    at_risk = health(40, **{**FINE, "scope": 20})
-
-    assert suggest(at_risk, Context(trend_30d=trend))[0] != "end"
-
-
-def test_a_client_on_watch_is_not_suggested_to_end_even_when_falling_fast():
-    watch = health(55, **{**FINE, "payments": 30})
-
-    assert suggest(watch, Context(trend_30d=-30))[0] != "end"
-
-
-def test_a_declining_at_risk_client_the_user_depends_on_is_suggested_a_renegotiation():
-    at_risk = health(40, **{**FINE, "energy": 35})
-
-    suggestion, reason = suggest(at_risk, Context(trend_30d=-15, revenue_share=0.4))
-
-    assert suggestion == "renegotiate"
-    assert reason.code == "end_but_dependent"
-
-
-def test_a_draining_client_is_handed_over_when_the_user_has_teammates():
-    drained = health(55, **{**FINE, "energy": 35})
-
-    assert suggest(drained, Context(has_teammates=True)) == (
-        "hand_over",
-        Evidence("hand_over", {}),
-    )
-
-
-def test_a_draining_client_of_a_solo_freelancer_calls_for_boundaries_to_protect_energy():
-    drained = health(55, **{**FINE, "energy": 35})
-
-    assert suggest(drained, Context(has_teammates=False)) == (
-        "set_boundaries",
-        Evidence("protect_energy", {}),
-    )
-
-
-@pytest.mark.parametrize("weakest", ["profitability", "scope"])
-def test_an_underpaid_or_creeping_client_is_suggested_a_renegotiation(weakest):
-    result = health(58, **{**FINE, weakest: 35})
-
-    assert suggest(result, Context(has_teammates=True)) == (
-        "renegotiate",
-        Evidence("renegotiate", {"weakest": weakest}),
-    )
-
-
-@pytest.mark.parametrize("weakest", ["respect", "trust", "payments"])
-def test_a_disrespectful_distrustful_or_late_paying_client_calls_for_boundaries(weakest):
-    result = health(58, **{**FINE, weakest: 35})
-
-    assert suggest(result, Context(has_teammates=True)) == (
-        "set_boundaries",
-        Evidence("set_boundaries", {"weakest": weakest}),
-    )
-
-
-@pytest.mark.parametrize(("score", "weakest_score"), [(65, 50), (70, 60), (95, 90)])
-def test_a_healthy_client_is_kept(score, weakest_score):
-    result = health(score, **{**FINE, "payments": weakest_score})
-
-    assert suggest(result, Context(revenue_share=0.6)) == (
-        "keep",
-        Evidence("healthy", {"score": score}),
-    )
-
-
-def test_a_good_overall_score_does_not_hide_a_weak_dimension():
-    result = health(72, **{**FINE, "payments": 45})
-
-    assert suggest(result, Context()) == (
-        "set_boundaries",
-        Evidence("set_boundaries", {"weakest": "payments"}),
-    )
-
-
-def test_on_a_tie_the_relational_dimension_is_the_one_named():
-    tied = health(55, **{**FINE, "profitability": 40, "energy": 40})
-
-    assert tied.weakest == "energy"
-    assert suggest(tied, Context())[1].code == "protect_energy"
-
-
-def test_a_thoroughly_bad_client_with_plenty_of_evidence_is_suggested_to_end():
-    result = assess(awful_client(scale=FULL_EVIDENCE), PARAMS, AS_OF)
-
-    suggestion, reason = suggest(result, Context(revenue_share=0.05, has_teammates=True))
-
-    assert suggestion == "end"
-    assert reason.params["weakest"] == result.weakest
-
-
-def test_a_dimension_weighted_zero_is_never_what_holds_a_client_back():
-    underpaid = good_client(revenue=3000.0)  # 30 an hour: profitability far below the rest
-    profitability_ignored = Params(weights={**EQUAL, "profitability": 0}, target_rate=TARGET)
-
-    result = assess(underpaid, profitability_ignored, AS_OF)
-
-    assert result.dimensions["profitability"].score < 50
-    assert result.band == "thriving"
-    assert suggest(result, Context()) == ("keep", Evidence("healthy", {"score": result.score}))
-
-
-def test_a_client_with_evidence_but_no_scored_dimension_is_not_told_to_set_boundaries():
-    invoices_only = metrics(invoices=MEDIUM_EVIDENCE, revenue=4000.0)
-
-    result = assess(invoices_only, PARAMS, AS_OF)
-    suggestion, reason = suggest(result, Context())
-
-    assert result.enough_data
-    assert result.weakest is None
-    assert reason.params.get("weakest", "none named") is not None
-    assert suggestion == "keep"
-
-
 # Every piece of evidence reads as a sentence -------------------------------------------------
 
 EVIDENCE_SAMPLES = {
@@ -1002,16 +834,33 @@ EVIDENCE_SAMPLES = {
         PARAMS,
     ),
     "invoices only": (metrics(invoices=2, revenue=500.0), PARAMS),
+    "two feelings": (metrics(entries=2, contacts=2, feelings=2, feeling_sum=-2), PARAMS),
+    "hourly, not invoiced yet": (
+        good_client(
+            revenue=0.0,
+            invoices=0,
+            invoices_due=0,
+            uninvoiced_minutes=600,
+            w_uninvoiced_minutes=600.0,
+            hourly_rate=90.0,
+            kinds={"support_request": 6, "meeting": 4},
+            paid_kinds={"support_request": 6},
+            w_paid_kinds={"support_request": 6.0},
+        ),
+        PARAMS,
+    ),
 }
 
 DIMENSION_CODES = {
     "revenue_without_time",
     "rate_vs_target",
     "rate_overall",
+    "not_invoiced_yet",
     "no_target_rate",
     "unbilled_share",
     "feeling_average",
     "feelings_low",
+    "few_feelings",
     "disrespect",
     "dispute",
     "complaint",
@@ -1024,6 +873,7 @@ DIMENSION_CODES = {
     "scope_changes",
     "out_of_scope",
     "support_requests",
+    "paid_requests",
     "no_scope_creep",
     "unclear_brief",
     "nothing_due_yet",
@@ -1031,18 +881,6 @@ DIMENSION_CODES = {
     "paid_on_time",
     "overdue",
 }
-
-SUGGESTION_SAMPLES = [
-    (health(20, confidence="low", evidence_count=1), Context()),
-    (health(90, **FINE), Context()),
-    (health(20, **{**FINE, "trust": 5}), Context()),
-    (health(20, **{**FINE, "trust": 5}), Context(revenue_share=0.2)),
-    (health(20, **{**FINE, "trust": 5}), Context(revenue_share=0.5)),
-    (health(55, **{**FINE, "scope": 35}), Context()),
-    (health(55, **{**FINE, "energy": 35}), Context(has_teammates=True)),
-    (health(55, **{**FINE, "energy": 35}), Context()),
-    (health(55, **{**FINE, "payments": 35}), Context()),
-]
 
 
 def _assessed_evidence() -> list[Evidence]:
@@ -1053,29 +891,14 @@ def _assessed_evidence() -> list[Evidence]:
     return found
 
 
-def _suggestion_reasons() -> list[Evidence]:
-    return [suggest(result, context)[1] for result, context in SUGGESTION_SAMPLES]
-
-
-def test_the_samples_below_produce_every_kind_of_evidence_and_suggestion():
+def test_the_samples_below_produce_every_kind_of_evidence():
     assert {e.code for e in _assessed_evidence()} == DIMENSION_CODES
-    assert {e.code for e in _suggestion_reasons()} == {
-        "too_little_data",
-        "healthy",
-        "end",
-        "end_costly",
-        "end_but_dependent",
-        "renegotiate",
-        "hand_over",
-        "protect_energy",
-        "set_boundaries",
-    }
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_piece_of_evidence_and_every_reason_reads_as_a_sentence(language):
+def test_every_piece_of_evidence_reads_as_a_sentence(language):
     with translation.override(language):
-        for evidence in _assessed_evidence() + _suggestion_reasons():
+        for evidence in _assessed_evidence():
             text = explain.sentence(evidence)
             assert text.strip(), evidence
             assert "%(" not in text, (evidence, text)

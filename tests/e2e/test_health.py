@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from accounts.services import user_sign_up
 from assessments.models import Alert, AlertStatus
 from assessments.services import clients_rescore
+from tests.e2e.session import sign_in
 from tests.factories import ClientFactory
 from tests.history import history
 
@@ -30,11 +31,7 @@ def dashboard(page: Page):
             flags=flags,
         )
     clients_rescore(workspace=workspace)
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", "ana@example.com")
-    page.fill("#id_password", "long-passphrase-1")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/w/ana/$"))
+    sign_in(page, "ana@example.com", "long-passphrase-1", lands=r"/w/ana/$")
     page.workspace = workspace
     return page
 

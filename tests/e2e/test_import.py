@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.services import user_sign_up
 from portfolio.models import Client, Interaction
+from tests.e2e.session import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,11 +20,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "trackers"
 @pytest.fixture
 def signed_in(page: Page) -> Page:
     user_sign_up(email="ana@example.com", password="long-passphrase-1", name="Ana")
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", "ana@example.com")
-    page.fill("#id_password", "long-passphrase-1")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/w/ana/$"))
+    sign_in(page, "ana@example.com", "long-passphrase-1", lands=r"/w/ana/$")
     return page
 
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from accounts.services import user_sign_up
 from portfolio.models import Interaction
+from tests.e2e.session import sign_in
 from tests.factories import ClientFactory, InteractionFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,11 +23,7 @@ def signed_in(page: Page):
     )
     ClientFactory(workspace=workspace, name="Padaria Estrela")
     ClientFactory(workspace=workspace, name="Atlas Logistics")
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", "ana@example.com")
-    page.fill("#id_password", "long-passphrase-1")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/w/ana/$"))
+    sign_in(page, "ana@example.com", "long-passphrase-1", lands=r"/w/ana/$")
     page.workspace = workspace
     page.user = user
     return page

@@ -3,8 +3,6 @@ the middle and the farewell copied; and a hand-over to a teammate."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -12,18 +10,11 @@ from accounts.models import Role
 from accounts.services import user_sign_up
 from assessments.services import clients_rescore
 from portfolio.models import Client
+from tests.e2e.session import sign_in
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
 from tests.history import history
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto(f"{page.base_url}/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", password)
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/w/"))
 
 
 def answer(page: Page, choice: str) -> None:

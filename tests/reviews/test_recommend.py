@@ -13,7 +13,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from assessments.scoring import DIMENSIONS, band_of, weakest_of
+from assessments.aggregates import ClientMetrics
+from assessments.ladder import Context, advise
+from assessments.scoring import DIMENSIONS, DimensionScore, Health, band_of, weakest_of
 from reviews import reasons as reasons_module
 from reviews.questions import (
     DECISIONS,
@@ -56,11 +58,33 @@ def facts(
     alerts: int = 0,
     feeling: float | None = 0.5,
     teammates: tuple[Teammate, ...] = (),
+    earlier_trust: int | None = None,
     **dimensions: int | None,
 ) -> ReviewFacts:
     """A client's numbers: every dimension at 80 unless named; the weakest found as
-    services.review_facts finds it."""
+    services.review_facts finds it, and the health panel's advice as the ladder gives it for
+    these numbers (the reviewer as the client's owner, nothing known of earlier months)."""
     dims = {name: dimensions.get(name, 80) for name in DIMENSIONS}
+    health = Health(
+        score=score,
+        band=band_of(score),
+        confidence=confidence,
+        dimensions={name: DimensionScore(value, []) for name, value in dims.items()},
+        evidence_count=40 if confidence != "low" else 3,
+        weights=dict.fromkeys(DIMENSIONS, 1),
+    )
+    step, reason = advise(
+        health,
+        ClientMetrics(1),
+        Context(
+            revenue_share=share,
+            owner_feeling=feeling,
+            teammates=teammates,
+            trend_30d=trend,
+            # With `earlier_trust`, the trust of 30 and 60 days before.
+            earlier=() if earlier_trust is None else ({**dims, "trust": earlier_trust},) * 2,
+        ),
+    )
     return ReviewFacts(
         score=score,
         band=band_of(score),
@@ -73,6 +97,8 @@ def facts(
         open_alerts=alerts,
         reviewer_feeling=feeling,
         teammates=teammates,
+        advice=step,
+        advice_reason=reason.to_json(),
     )
 
 
@@ -211,8 +237,11 @@ TABLE = {
     "few answers and little data: keep, saying there is little to go on": Case(
         NEW, {"enjoy": 3, "dread": 2}, KEEP
     ),
-    "one alarming answer and little data: not the end on that alone": Case(
-        NEW, {"trust": NO}, SET_BOUNDARIES
+    "one alarming answer and little data: keep logging, not the end on that alone": Case(
+        NEW, {"trust": NO}, either(KEEP, SET_BOUNDARIES)
+    ),
+    "two alarming answers and little data: not the end on that alone": Case(
+        NEW, {"trust": NO, "aligned": NO}, SET_BOUNDARIES
     ),
     "overworked for the pay, scope creep: renegotiate": Case(
         LATE_AND_OVERWORKED,
@@ -235,8 +264,13 @@ TABLE = {
         },
         SET_BOUNDARIES,
     ),
-    "no answers, critical numbers with plenty of evidence: end": Case(
-        facts(22, alerts=4, trend=-15, share=0.08, trust=10, respect=20), {}, END
+    "no answers, critical numbers not known to last: the panel's boundaries": Case(
+        facts(22, alerts=4, trend=-15, share=0.08, trust=10, respect=20), {}, SET_BOUNDARIES
+    ),
+    "no answers, trust collapsed for two months: the panel's end": Case(
+        facts(22, alerts=4, trend=-15, share=0.08, trust=10, respect=20, earlier_trust=10),
+        {},
+        END,
     ),
     "no answers, a quiet client in the middle: keep": Case(facts(60, respect=60), {}, KEEP),
     "a recovering client who sometimes asks for a little more: keep": Case(
@@ -362,10 +396,10 @@ def test_pause_needs_a_sound_relationship_apart_from_energy():
 
 
 def test_a_tie_goes_to_the_gentler_option():
-    # Respect holds it back (boundaries, 2) and you dread their messages (the end, 2).
+    # The panel says boundaries (4); broken trust and nothing you can change say the end (3+1).
     middling = facts(58, **{**dict.fromkeys(DIMENSIONS, 58), "respect": 45})
-    advice = recommend(middling, {"dread": 5})
-    assert advice.weights[SET_BOUNDARIES] == advice.weights[END] > 0
+    advice = recommend(middling, {"trust": NO, "can_change": NO})
+    assert advice.weights[SET_BOUNDARIES] == advice.weights[END] == 4
     assert advice.decision == SET_BOUNDARIES
 
 
@@ -389,10 +423,32 @@ def test_malformed_answers_count_as_unanswered():
     assert recommend(CONFLICT, junk) == recommend(CONFLICT, {})
 
 
-def test_with_nothing_pointing_anywhere_keep_still_gives_a_reason():
+def test_with_no_answers_the_recommendation_is_the_panels_advice_and_says_so():
     advice = recommend(facts(60, respect=60), {})
     assert advice.decision == KEEP
-    assert [r.code for r in advice.reasons] == ["nothing_against"]
+    assert [r.code for r in advice.reasons] == ["advice"]
+    assert advice.reasons[0].params["code"] == "steady"
+
+
+def test_answers_that_move_the_advice_say_so_and_that_reason_is_private():
+    case = TABLE["the apprentice, already told: end"]
+    assert case.facts.advice == RENEGOTIATE
+    advice = recommend(case.facts, case.answers)
+    assert advice.decision == END
+    (moved,) = [r for r in advice.reasons if r.code == "answers_moved"]
+    assert moved.params == {"advice": RENEGOTIATE, "decision": END}
+    assert moved.source == "answer"
+    with translation.override("en"):
+        assert sentence(moved) == (
+            "Your answers move the advice from “Renegotiate scope or price” to “End the "
+            "relationship”."
+        )
+
+
+def test_a_hand_over_advised_while_the_teammate_has_since_left_becomes_boundaries():
+    alone = dataclasses.replace(GETS_ON_WITH_ANA, teammates=())
+    assert GETS_ON_WITH_ANA.advice == HAND_OVER
+    assert recommend(alone, {}).decision == SET_BOUNDARIES
 
 
 def test_reasons_come_strongest_first_for_the_decision_then_the_rest():
@@ -448,6 +504,11 @@ def _sweep():
 @pytest.fixture(scope="module")
 def swept():
     return [(f, a, recommend(f, a)) for f, a in _sweep()]
+
+
+def test_with_no_answers_every_recommendation_is_the_panels_advice(swept):
+    for numbers in SWEEP_FACTS + tuple(case.facts for case in TABLE.values()):
+        assert recommend(numbers, {}).decision == numbers.advice, numbers
 
 
 def test_hand_over_is_never_recommended_without_teammates(swept):
@@ -532,12 +593,19 @@ VARIANTS = (
     Reason("runway", {"months": 1}, END, "answer"),
     Reason("open_alerts", {"count": 1}, SET_BOUNDARIES, "data"),
     Reason("little_to_go_on", {"count": 1}, KEEP, "data"),
+    Reason("score", {"score": 22, "band": "critical"}, END, "data"),
+    Reason("weak_dimension", {"dimension": "trust", "score": 10}, END, "data"),
+    Reason("nothing_against", {}, KEEP, "data"),
 )
+
+
+# Codes of reasons stored by reviews before the advice ladder: still read, no longer emitted.
+STORED_ONLY = {"score", "weak_dimension", "nothing_against"}
 
 
 def test_the_table_and_the_sweep_emit_every_sentence():
     emitted = {code for code, _params in _every_emitted_reason()}
-    assert emitted == set(SENTENCES)
+    assert emitted == set(SENTENCES) - STORED_ONLY
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
