@@ -5,13 +5,13 @@ review's recommendation all start from it (the review's answers can move it, and
 It climbs as a wise friend would, naming the step that addresses what is actually wrong:
 
 1. Too little data: keep logging ("keep"); there is nothing to judge yet.
-2. A step a review agreed (set boundaries, renegotiate) whose check-again day has come, while
-   the dimension it was meant to mend has not recovered: end, saying so. Before that day the
-   step is given its chance: the advice is that step.
+2. A step a review agreed (set boundaries, renegotiate) whose check-again day has passed,
+   while the dimension it was meant to mend has not recovered: end, saying so. Until that day
+   the step is given its chance: the advice is that step.
 3. Respect or trust collapsed and still collapsed a month and two months ago, or trouble on
    several fronts at once including money: end.
 4. Nothing weak (every dimension at WEAK or above), or healthy overall with one dimension a
-   little under it: keep (naming that dimension to watch).
+   little under it and not falling fast: keep (naming that dimension to watch).
 5. Otherwise the step for the weakest dimension: profitability or scope -> renegotiate (price,
    scope, paid change requests); energy, respect, trust and payments -> set boundaries (on
    contact, hours, demands, payment terms), or hand over when the person is drained and a
@@ -142,7 +142,7 @@ def _scored(health: Health) -> dict[str, int]:
 
 def _step_not_working(scores: Mapping[str, int], context: Context) -> Evidence | None:
     agreed = context.agreed
-    if agreed is None or context.as_of is None or context.as_of < agreed.check_on:
+    if agreed is None or context.as_of is None or context.as_of <= agreed.check_on:
         return None
     now = scores.get(agreed.dimension) if agreed.dimension else None
     if now is None or agreed.score is None:
@@ -238,12 +238,14 @@ def advise(health: Health, metrics: ClientMetrics, context: Context) -> tuple[st
         return KEEP, Evidence("too_little_data", {"count": health.evidence_count})
     scores = _scored(health)
     weakest_score = scores[health.weakest]
-    # Nothing weak, or a healthy whole with one dimension only a little under weak.
+    # Nothing weak, or a healthy whole with one dimension only a little under weak (and not
+    # falling fast: then it is the start of a slide, not a wobble).
+    falling = context.trend_30d is not None and context.trend_30d < -TREND_POINTS
     healthy = weakest_score >= WEAK or (
-        health.score >= HEALTHY_SCORE and weakest_score >= ACT_BELOW
+        health.score >= HEALTHY_SCORE and weakest_score >= ACT_BELOW and not falling
     )
     agreed = context.agreed
-    if agreed is not None and context.as_of is not None and context.as_of < agreed.check_on:
+    if agreed is not None and context.as_of is not None and context.as_of <= agreed.check_on:
         if healthy:
             return _keep(health, weakest_score)
         return agreed.step, Evidence(

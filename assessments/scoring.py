@@ -37,8 +37,9 @@ NEUTRAL = 60
 # Entries plus invoices in the window at which the score stands on its own evidence.
 FULL_EVIDENCE = 24
 MEDIUM_EVIDENCE = 8
-# A relational dimension under COLLAPSE caps the overall score at it plus COLLAPSE_MARGIN: a
-# client who drains, disrespects or distrusts the user is not healthy however well they pay.
+# A low relational dimension caps the overall score (`relational_cap`): at COLLAPSE_MARGIN
+# above it once under COLLAPSE: a client who drains, disrespects or distrusts the user is not
+# healthy however well they pay.
 RELATIONAL = (Dimension.ENERGY.value, Dimension.RESPECT.value, Dimension.TRUST.value)
 COLLAPSE_MARGIN = 15
 # The overall score is the power mean with exponent -POWER: lower values weigh far more than in
@@ -397,6 +398,15 @@ def dimension_scores(m: ClientMetrics, params: Params, as_of: dt.date) -> dict:
     }
 
 
+def relational_cap(score: float) -> float:
+    """The highest overall score a relational dimension at `score` allows: COLLAPSE_MARGIN
+    above it once collapsed, rising twice as fast from there to no cap at all, so that there
+    is no cliff at COLLAPSE (29 and 31 differ by a few points, not twenty)."""
+    if score < COLLAPSE:
+        return score + COLLAPSE_MARGIN
+    return COLLAPSE + COLLAPSE_MARGIN + 2 * (score - COLLAPSE)
+
+
 def combine(dimensions: dict[str, DimensionScore], weights: Mapping[str, int]) -> float:
     """Weighted power mean (exponent -POWER) of the scored dimensions, capped near a collapsed
     relational one; records each dimension's contribution (points below 100) on the way."""
@@ -422,8 +432,8 @@ def combine(dimensions: dict[str, DimensionScore], weights: Mapping[str, int]) -
     relational = [name for name in scored if name in RELATIONAL]
     if relational:
         weakest = min(relational, key=lambda name: dimensions[name].score)
-        cap = dimensions[weakest].score + COLLAPSE_MARGIN
-        if dimensions[weakest].score < COLLAPSE and mean > cap:
+        cap = relational_cap(dimensions[weakest].score)
+        if mean > cap:
             dimensions[weakest].contribution -= mean - cap
             mean = cap
     return mean

@@ -423,11 +423,7 @@ def agreed_step_record(
             "dimension_score": score,
         },
     )
-    transaction.on_commit(
-        lambda: clients_changed_rescore(
-            workspace_id=client.workspace_id, client_ids=[client.pk], since=None
-        )
-    )
+    clients_rescore(workspace=client.workspace, client_ids=[client.pk])
     return agreed
 
 
@@ -436,8 +432,4 @@ def agreed_step_clear(*, client: Client) -> None:
     """Forget the client's agreed step (a later decision replaced it)."""
     deleted, _rows = AgreedStep.objects.filter(client=client).delete()
     if deleted:
-        transaction.on_commit(
-            lambda: clients_changed_rescore(
-                workspace_id=client.workspace_id, client_ids=[client.pk], since=None
-            )
-        )
+        clients_rescore(workspace=client.workspace, client_ids=[client.pk])

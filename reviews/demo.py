@@ -70,7 +70,16 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
         for step, given in answers.items():
             reviews.review_answer(review=review, user=author, step=step, answers=given)
         reviews.review_decide(review=review, user=author, decision="set_boundaries")
-        FollowUp.objects.filter(review=review).update(due_on=workspace.today())
+        # Decided two weeks ago: today is the day to check whether the boundaries hold.
+        Review.objects.filter(pk=review.pk).update(
+            decided_at=timezone.now() - dt.timedelta(days=reviews.FOLLOW_UP_DAYS)
+        )
+        review.refresh_from_db()
+        reviews.review_plan_save(
+            review=review,
+            membership=review.workspace.memberships.get(user=author),
+            changes={"check_on": workspace.today()},
+        )
         made += 1
     wary = clients.get("Grupo Vértice")
     if wary is not None:

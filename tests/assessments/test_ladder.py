@@ -186,7 +186,9 @@ def test_several_fronts_without_money_are_not_an_ending():
     assert advice(two)[0] == "renegotiate"
 
 
-def _agreed(step="set_boundaries", check_on=AS_OF, dimension="respect", score=30):
+def _agreed(
+    step="set_boundaries", check_on=AS_OF - dt.timedelta(days=1), dimension="respect", score=30
+):
     return AgreedStep(
         step=step,
         agreed_on=dt.date(2026, 3, 3),
@@ -221,13 +223,14 @@ def test_an_agreed_step_that_worked_is_not_an_ending(now):
     assert advice(result, agreed=_agreed())[0] != "end"
 
 
-def test_before_its_check_day_an_agreed_step_is_given_its_chance():
+@pytest.mark.parametrize("days", [0, 1])
+def test_until_its_check_day_an_agreed_step_is_given_its_chance(days):
     broken = health(18, **{**FINE, "trust": 5})
-    later = _agreed(step="renegotiate", check_on=AS_OF + dt.timedelta(days=1))
+    later = _agreed(step="renegotiate", check_on=AS_OF + dt.timedelta(days=days))
     step, reason = advice(broken, earlier=collapsed("trust"), agreed=later)
     assert step == "renegotiate"
     assert reason.code == "step_in_progress"
-    assert reason.params["check_on"] == "2026-11-21"
+    assert reason.params["check_on"] == (AS_OF + dt.timedelta(days=days)).isoformat()
 
 
 # Ending and income -----------------------------------------------------------------------------
@@ -375,3 +378,12 @@ def test_every_step_is_a_stored_suggestion_code():
     for result, context in SAMPLES:
         assert advice(result, **context)[0] in codes
     assert COLLAPSE < WEAK
+
+
+def test_a_healthy_client_sliding_fast_with_a_dimension_under_weak_gets_the_step_for_it():
+    sliding = health(69, **{**FINE, "scope": 44})
+    assert advice(sliding, trend_30d=-10)[0] == "keep"  # one bad week moves a client this far
+    assert advice(sliding, trend_30d=-20) == (
+        "renegotiate",
+        Evidence("renegotiate", {"weakest": "scope"}),
+    )

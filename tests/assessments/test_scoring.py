@@ -329,11 +329,22 @@ def test_a_collapsed_relational_dimension_caps_the_score_whatever_the_others(col
     assert combined == pytest.approx(score + COLLAPSE_MARGIN)
 
 
-@pytest.mark.parametrize("collapsed", RELATIONAL)
-def test_a_relational_dimension_at_the_collapse_line_does_not_cap_the_score(collapsed):
-    scores = {**dict.fromkeys(DIMENSIONS, 100), collapsed: COLLAPSE}
+@pytest.mark.parametrize("low", RELATIONAL)
+def test_the_relational_cap_has_no_cliff_at_the_collapse_line(low):
+    def whole(score):
+        return combine(dimensions(**{**dict.fromkeys(DIMENSIONS, 100), low: score}), EQUAL)
 
-    assert combine(dimensions(**scores), EQUAL) > COLLAPSE + COLLAPSE_MARGIN + 10
+    assert whole(COLLAPSE) == COLLAPSE + COLLAPSE_MARGIN
+    assert whole(COLLAPSE + 1) - whole(COLLAPSE - 1) <= 3
+    # Out of the weak zone the cap no longer binds: the power mean alone decides.
+    assert whole(60) == pytest.approx(combine(dimensions(**{
+        **dict.fromkeys(DIMENSIONS, 100), "profitability": 60}), EQUAL))  # fmt: skip
+
+
+def test_a_draining_client_just_above_the_collapse_line_is_not_healthy_however_well_they_pay():
+    scores = {**dict.fromkeys(DIMENSIONS, 100), "energy": 33}
+    assert band_of(round(combine(dimensions(**scores), EQUAL))) in ("watch", "at_risk")
+    assert combine(dimensions(**scores), EQUAL) <= 55
 
 
 @pytest.mark.parametrize("dimension", sorted(set(DIMENSIONS) - set(RELATIONAL)))
