@@ -381,8 +381,8 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     ),
     "collapsed_for_months": lambda p: (
         _(
-            "%(dimension)s has been very low for %(days)s days and is at %(score)s now: when it "
-            "stays broken this long, consider ending the relationship well."
+            "%(dimension)s has been very low for at least %(days)s days and is at %(score)s now: "
+            "when it stays broken this long, consider ending the relationship well."
         )
         % {
             "dimension": _dimension(p["dimension"]).capitalize(),

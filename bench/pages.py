@@ -49,7 +49,7 @@ def populate(workspaces: int, members: int):
         Membership(user=users[0], workspace=spaces[w], role=Role.VIEWER)
         for w in range(1, min(workspaces, 10))
     )
-    # Workspace 0 gets the demo's 25 clients and six months of history.
+    # Workspace 0 gets the demo's 29 clients and six months of history.
     from portfolio.demo import demo_history_load
 
     people = users[:3]

@@ -58,8 +58,12 @@ class Pattern:
     minutes_scale: float = 1.0
     out_of_hours: float = 0.05  # share of contact at night or at weekends
     invoice_every_days: int | None = 30
+    # No invoice in the last N days: the billable work since waits for the next one.
+    invoiced_until_days: int = 0
     pays_late_days: tuple[int, int] = (-5, 0)  # days after due date (negative: early)
     active_days: tuple[int, int] = (DAYS, 0)  # from N days ago until M days ago
+    billable: dict[str, float] = field(default_factory=dict)  # kind -> chance, over BILLABLE
+    summaries: dict[str, list[str]] = field(default_factory=dict)  # kind -> over SUMMARIES
 
 
 STEADY = {K.MEETING: 2, K.CALL: 2, K.MESSAGE: 4, K.WORK_SESSION: 6, K.DELIVERABLE: 2}
@@ -127,11 +131,50 @@ PATTERNS = {
     "prospect": Pattern(kinds={K.CALL: 1, K.MEETING: 1, K.MESSAGE: 1}, per_week=0.5,
                         feeling=(0.5, 0.5), bills=0, invoice_every_days=None,
                         active_days=(21, 0)),
+    # Support requests are the job itself, billed by the hour: paid work, not scope creep.
+    "paid_support": Pattern(
+        kinds={K.SUPPORT_REQUEST: 10, K.CALL: 2, K.MESSAGE: 2, K.WORK_SESSION: 2, K.MEETING: 1},
+        per_week=3.5, feeling=(0.8, 0.9), flags={"gratitude": 0.1},
+        billable={K.SUPPORT_REQUEST: 0.95, K.CALL: 0.6},
+        summaries={K.SUPPORT_REQUEST: [
+            "Reception PC not syncing email", "Laptop set up for the new nurse",
+            "Printer at the front desk offline", "VPN access for a doctor working from home",
+            "Backup check and security updates", "Scheduling software will not start",
+        ], K.WORK_SESSION: ["Monthly maintenance", "Network cabling in the new room"]},
+    ),
+    # Invoiced monthly until two months ago; the project since is billed when it ships.
+    "invoice_pending": Pattern(
+        kinds=STEADY, per_week=2.5, feeling=(0.7, 0.9), flags={"gratitude": 0.1},
+        invoiced_until_days=58,
+    ),
+    # Writes late in the evening and on Saturdays, and expects an answer (the rate is good).
+    "out_of_hours": Pattern(
+        kinds={K.MESSAGE: 6, K.CALL: 3, K.MEETING: 1, K.WORK_SESSION: 5, K.DELIVERABLE: 2,
+               K.REVISION_REQUEST: 1},
+        per_week=4, feeling=(-0.8, -1.2), out_of_hours=0.55,
+        summaries={K.MESSAGE: ["Message about tomorrow's shoot", "Feedback on the edit",
+                               "Wants the cut-down by Monday"]},
+    ),
+    # Leaves its owner drained; the teammate who joined the account gets on with them well.
+    "clashes_with_owner": Pattern(
+        kinds=STEADY | {K.CALL: 3, K.REVISION_REQUEST: 2}, per_week=3, feeling=(-1.3, -1.5),
+        flags={"unreasonable_demand": 0.1, "late_feedback": 0.1},
+    ),
 }  # fmt: skip
 
 
 # What a rough week brings, as a steady client's otherwise clean log shows it.
 BAD_WEEK_FLAGS = ("late_feedback", "late_feedback", "unclear_brief", "unreasonable_demand")
+
+
+@dataclass(frozen=True)
+class Teammate:
+    """Someone other than the owner who works with the client, and how it leaves them."""
+
+    person: int  # index into the workspace's people
+    share: float  # of the entries since `since_days` ago
+    feeling: float  # mean feeling of their entries
+    since_days: int = DAYS
 
 
 @dataclass
@@ -149,6 +192,8 @@ class DemoClient:
     end_reason: str = ""
     week_bad: bool = False  # one bad week three weeks ago
     note: str = ""
+    # Without one, a fifth of the entries are by anyone, with the same feeling as the owner's.
+    teammate: Teammate | None = None
 
 
 CLIENTS = [
@@ -195,6 +240,19 @@ CLIENTS = [
     DemoClient("Andes Coffee", "Andes Coffee Traders", "steady", 0, language="es"),
     DemoClient("Fjord Analytics", "Fjord Analytics AS", "dream", 1, rate="80"),
     DemoClient("Mercado Pinheiro", "", "steady", 2, language="pt-BR", rate="50"),
+    # Added after the others, so that their history stays as it was.
+    DemoClient("Vila Nova Clínica", "Clínica Vila Nova Ltda", "paid_support", 2, rate="70",
+               language="pt-BR",
+               note="IT support for a small clinic, by the hour; invoiced monthly, paid on time."),
+    DemoClient("Sunday Studio", "", "invoice_pending", 2, rate="65",
+               note="Invoiced monthly until the rebrand started; it is billed when it ships."),
+    DemoClient("Kestrel Media", "Kestrel Media Ltd", "out_of_hours", 1, rate="90",
+               note="Pays well above our target; writes at 10 pm and on Saturdays, and expects "
+               "an answer by morning."),
+    DemoClient("Brightwater Events", "Brightwater Events Ltd", "clashes_with_owner", 0,
+               rate="60", teammate=Teammate(2, 0.33, 1.2, since_days=90),
+               note="Ana and the founder clash on every call; since Carla joined the account "
+               "three months ago, it goes well with her."),
 ]  # fmt: skip
 
 SUMMARIES = {
@@ -252,6 +310,16 @@ def _flag_chances(pattern: Pattern, change: float) -> dict[str, float]:
     }
 
 
+def _author(rng, spec: DemoClient, people, days_ago: int, mean: float) -> tuple[User, float]:
+    """Who logged an entry, and the mean feeling it leaves them with."""
+    mate = spec.teammate
+    if mate is None:
+        return (people[spec.owner] if rng.random() < 0.8 else rng.choice(people)), mean
+    if days_ago <= mate.since_days and rng.random() < mate.share:
+        return people[mate.person], mate.feeling
+    return people[spec.owner], mean
+
+
 def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> list[Interaction]:
     pattern = PATTERNS[spec.pattern]
     start, end = pattern.active_days
@@ -275,16 +343,17 @@ def _interactions(rng, workspace, client, spec: DemoClient, people, today) -> li
         )  # fmt: skip
         low, high = MINUTES[kind]
         minutes = max(5, round(rng.randint(low, high) * pattern.minutes_scale / 5) * 5)
+        author, mean = _author(rng, spec, people, days_ago, mean)
         entry = Interaction(
             workspace=workspace,
             client=client,
-            author=people[spec.owner] if rng.random() < 0.8 else rng.choice(people),
+            author=author,
             kind=kind,
             occurred_at=when,
             minutes=minutes,
-            billable=rng.random() < BILLABLE.get(kind, 0.0) * pattern.bills,
+            billable=rng.random() < (BILLABLE | pattern.billable).get(kind, 0.0) * pattern.bills,
             feeling=_clamp_feeling(rng.gauss(mean, 0.6)) if rng.random() < 0.85 else None,
-            summary=rng.choice(SUMMARIES.get(kind, ["…"])),
+            summary=rng.choice(pattern.summaries.get(kind) or SUMMARIES.get(kind, ["…"])),
             out_of_hours_by_rule=True,
         )
         chosen = {flag for flag, p in _flag_chances(pattern, change).items() if rng.random() < p}
@@ -311,7 +380,8 @@ def _billed_minutes(entries, workspace, today, newer: int, older: int | None) ->
 
 def _invoices(rng, workspace, client, spec: DemoClient, entries, today) -> list[Invoice]:
     """Monthly invoices, each billing the work since the one before: billable hours at the rate
-    for hourly clients, the agreed amount for the others. The apprentice paid once, long ago."""
+    for hourly clients, the agreed amount for the others. The apprentice paid once, long ago;
+    work after the latest invoice waits for the next one."""
     pattern = PATTERNS[spec.pattern]
     start, end = pattern.active_days
     if spec.pattern == "apprentice":
@@ -319,7 +389,7 @@ def _invoices(rng, workspace, client, spec: DemoClient, entries, today) -> list[
     elif pattern.invoice_every_days is None:
         return []
     else:  # newest first: a few days before the work stopped (or before today), then monthly
-        latest = end + rng.randint(1, 4)
+        latest = max(end, pattern.invoiced_until_days) + rng.randint(1, 4)
         schedule = list(range(latest, start - 10 + 1, pattern.invoice_every_days))
     invoices = []
     for index, days_ago in enumerate(schedule):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from assessments.choices import Suggestion
+
 YES, PARTLY, NO = "yes", "partly", "no"
 
 
@@ -84,15 +86,16 @@ YESNO_CHOICES = (
     (NO, pgettext_lazy("answer", "No")),
 )
 
-# Step 5: what the person may decide. The recommendation picks one of them.
-KEEP, SET_BOUNDARIES, RENEGOTIATE, HAND_OVER, PAUSE, END = (
-    "keep",
-    "set_boundaries",
-    "renegotiate",
-    "hand_over",
-    "pause",
-    "end",
+# Step 5: what the person may decide: the advice ladder's steps (assessments' Suggestion
+# codes), and a pause, which only a person can choose. The recommendation picks one of them.
+KEEP, SET_BOUNDARIES, RENEGOTIATE, HAND_OVER, END = (
+    Suggestion.KEEP.value,
+    Suggestion.SET_BOUNDARIES.value,
+    Suggestion.RENEGOTIATE.value,
+    Suggestion.HAND_OVER.value,
+    Suggestion.END.value,
 )
+PAUSE = "pause"
 DECISIONS = (
     (KEEP, _("Keep as is")),
     (SET_BOUNDARIES, _("Set boundaries")),

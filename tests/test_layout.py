@@ -87,3 +87,19 @@ def test_an_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     assert "We could not find that page" in response.content.decode()
+
+
+def test_no_template_has_a_comment_that_django_would_print():
+    """`{# … #}` ends on its own line: one spanning lines reaches the page as text."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    printed = []
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in Path(folder).rglob("*.html"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                start = line.find("{#")
+                if start >= 0 and "#}" not in line[start:]:
+                    printed.append(f"{path}:{number}")
+    assert not printed, printed

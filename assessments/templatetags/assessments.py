@@ -8,6 +8,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html_join
 from django.utils.translation import gettext
 
+from assessments import scoring
 from assessments.explain import sentence
 from assessments.models import Band, Dimension
 
@@ -76,6 +77,12 @@ def map_bubbles(bubbles, workspace) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def band_of(score) -> str:
+    """The band a score falls in (its code), by the one table of band floors."""
+    return scoring.band_of(round(score)) if score is not None else ""
 
 
 @register.filter

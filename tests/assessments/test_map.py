@@ -183,3 +183,30 @@ def test_an_outsider_sees_nothing_of_the_map(anchor_and_little_gem, outsider, lo
     response = logged_in(outsider).get(reverse("home:today", kwargs={"ws": gem.workspace.slug}))
     assert response.status_code == 404
     assert b"Little Gem" not in response.content
+
+
+def test_the_client_page_marks_the_day_the_formula_changed(good_and_bad, owner, logged_in):
+    """Scores of formula 1 stay in the history; the chart says where formula 2 begins."""
+    good, _bad = good_and_bad
+    workspace = good.workspace
+    clients_rescore(workspace=workspace, client_ids=[good.pk])
+    today = workspace.today()
+    current = HealthSnapshot.objects.get(client=good, as_of=today)
+    for days in (3, 2):
+        HealthSnapshot.objects.create(
+            workspace=workspace,
+            client=good,
+            as_of=today - dt.timedelta(days=days),
+            score=current.score - 5,
+            band=current.band,
+            confidence=current.confidence,
+            suggestion="keep",
+            formula_version=current.formula_version - 1,
+            settings=current.settings,
+        )
+    page = logged_in(owner).get(
+        reverse("home:client_health", kwargs={"ws": workspace.slug, "code": good.code})
+    )
+    text = page.content.decode()
+    assert "the scoring formula changed" in text
+    assert text.count('class="marker"') == 1

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from io import StringIO
 
@@ -8,6 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Membership, User, Workspace
+from assessments.choices import AT_RISK_BANDS, HEALTHY_SCORE, WEAK
+from assessments.services import Assessment, assess_clients
 from portfolio.models import Client, ClientStatus, Interaction, Invoice
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +28,7 @@ def test_seed_demo_is_idempotent_and_prints_the_login():
     assert "ana@demo.clientwise.example / clientwise-demo" in first
     assert Workspace.objects.count() == 1
     assert Membership.objects.count() == 3
-    assert Client.objects.count() == 25
+    assert Client.objects.count() == 29
     assert Interaction.objects.count() > 1000
     assert "already there" in second
     assert User.objects.get(email="ana@demo.clientwise.example").check_password("clientwise-demo")
@@ -76,3 +79,54 @@ def test_good_clients_bill_most_of_their_time_and_the_others_do_not():
         assert 0.1 <= _unbilled_share(Client.objects.get(name=name)) <= 0.35, name
     assert _unbilled_share(Client.objects.get(name="Escola Semear")) > 0.45
     assert _unbilled_share(Client.objects.get(name="Café Lua")) > 0.9
+
+
+def _reading(name: str) -> Assessment:
+    workspace = Workspace.objects.get(slug="demo")
+    client = Client.objects.get(workspace=workspace, name=name)
+    return assess_clients(workspace=workspace, as_of=workspace.today(), client_ids=[client.pk])[
+        client.pk
+    ]
+
+
+def _evidence(reading: Assessment, dimension: str) -> list[str]:
+    return [evidence.code for evidence in reading.health.dimensions[dimension].evidence]
+
+
+def test_billed_support_requests_read_as_the_job_itself_not_as_scope_creep():
+    run("seed_demo")
+    support = _reading("Vila Nova Clínica")
+    assert support.health.band in ("thriving", "healthy")
+    assert support.health.dimensions["scope"].score >= HEALTHY_SCORE
+    assert "paid_requests" in _evidence(support, "scope")
+    assert support.suggestion == "keep"
+
+
+def test_billable_work_not_invoiced_yet_reads_as_money_earned():
+    run("seed_demo")
+    pending = _reading("Sunday Studio")
+    assert "not_invoiced_yet" in _evidence(pending, "profitability")
+    assert pending.health.dimensions["profitability"].score >= HEALTHY_SCORE
+    assert pending.health.band not in AT_RISK_BANDS
+    assert pending.suggestion == "keep"
+    report = json.loads(run("health_report", "--workspace", "demo"))
+    row = next(row for row in report["clients"] if row["name"] == "Sunday Studio")
+    assert row["metrics"]["earned"] > row["metrics"]["revenue"] > 0
+
+
+def test_a_well_paying_client_who_writes_out_of_hours_is_told_to_set_boundaries_not_to_end():
+    run("seed_demo")
+    late = _reading("Kestrel Media")
+    assert late.health.weakest == "energy"
+    assert late.health.dimensions["profitability"].score >= HEALTHY_SCORE
+    assert (late.suggestion, late.reason.code) == ("set_boundaries", "out_of_hours_pressure")
+
+
+def test_a_client_who_drains_its_owner_but_not_a_teammate_is_handed_over_to_them():
+    run("seed_demo")
+    clash = _reading("Brightwater Events")
+    assert clash.health.dimensions["energy"].score < WEAK
+    assert (clash.suggestion, clash.reason.code) == ("hand_over", "hand_over")
+    assert clash.reason.params["name"] == "Carla Méndez"
+    assert clash.reason.params["yours"] <= -1.0
+    assert clash.reason.params["feeling"] >= 1.0

@@ -13,7 +13,7 @@ from portfolio.demo import demo_history_load
 
 class Command(BaseCommand):
     help = (
-        "Load the demo agency workspace: three people, 25 clients in every kind of situation and "
+        "Load the demo agency workspace: three people, 29 clients in every kind of situation and "
         "six months of history. Idempotent: an existing demo is left as it is."
     )
 
