@@ -336,33 +336,8 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         )
         % {"weakest": _dimension(p["weakest"])}
     ),
-    "end_costly": lambda p: (
-        _because(p)
-        + " "
-        + (
-            _(
-                "Ending it would cost %(percent)s%% of your revenue (about %(monthly)s a month): "
-                "line up other work first."
-            )
-            % {"percent": _number(p["percent"]), "monthly": _monthly(p)}
-        )
-    ),
-    "end_but_dependent": lambda p: (
-        _because(p)
-        + " "
-        + (
-            _(
-                "But this client brings %(percent)s%% of your revenue (about %(monthly)s a month): "
-                "losing it would leave a gap you would have to fill first. %(instead)s, and "
-                "depend less on them before you consider ending."
-            )
-            % {
-                "percent": _number(p["percent"]),
-                "monthly": _monthly(p),
-                "instead": _step(p.get("instead", "renegotiate")),
-            }
-        )
-    ),
+    "end_costly": lambda p: _end_costly(p),
+    "end_but_dependent": lambda p: _end_but_dependent(p),
     "step_not_working": lambda p: (
         _(
             "%(agreed)s, and %(dimension)s has not recovered since (%(then)s then, %(now)s "
@@ -469,13 +444,36 @@ def _agreed(p: dict) -> str:
     return _("Boundaries were set on %(date)s") % {"date": when}
 
 
-def _because(p: dict) -> str:
-    """Why ending came up: the ladder's own reason, or (formula 1) the weakest dimension."""
-    if p.get("because"):
-        return sentence(p["because"])
-    return _("The relationship is in a critical state, held down most by %(weakest)s.") % {
-        "weakest": _dimension(p.get("weakest"))
+def _end_costly(p: dict) -> str:
+    if "because" not in p:  # formula 1: the weakest dimension, no monthly figure
+        return _(
+            "The relationship is in a critical state, held down most by %(weakest)s. "
+            "Ending it would cost %(percent)s%% of your revenue: line up other work first."
+        ) % {"weakest": _dimension(p.get("weakest")), "percent": _number(p["percent"])}
+    cost = _(
+        "Ending it would cost %(percent)s%% of your revenue (about %(monthly)s a month): "
+        "line up other work first."
+    ) % {"percent": _number(p["percent"]), "monthly": _monthly(p)}
+    return f"{sentence(p['because'])} {cost}"
+
+
+def _end_but_dependent(p: dict) -> str:
+    if "because" not in p:  # formula 1
+        return _(
+            "The relationship is in a critical state, held down most by %(weakest)s, but "
+            "this client pays %(percent)s%% of your revenue: renegotiate the terms and reduce "
+            "how much you depend on them before you consider ending it."
+        ) % {"weakest": _dimension(p.get("weakest")), "percent": _number(p["percent"])}
+    gap = _(
+        "But this client brings %(percent)s%% of your revenue (about %(monthly)s a month): "
+        "losing it would leave a gap you would have to fill first. %(instead)s, and "
+        "depend less on them before you consider ending."
+    ) % {
+        "percent": _number(p["percent"]),
+        "monthly": _monthly(p),
+        "instead": _step(p.get("instead", "renegotiate")),
     }
+    return f"{sentence(p['because'])} {gap}"
 
 
 def sentence(evidence: Evidence | list | tuple) -> str:

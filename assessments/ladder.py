@@ -5,8 +5,9 @@ review's recommendation all start from it (the review's answers can move it, and
 It climbs as a wise friend would, naming the step that addresses what is actually wrong:
 
 1. Too little data: keep logging ("keep"); there is nothing to judge yet.
-2. A step a review agreed (set boundaries, renegotiate) whose check-again day has passed,
-   while the dimension it was meant to mend has not recovered: end, saying so. Until that day
+2. A step a review agreed (set boundaries, renegotiate) whose check-again day has passed (by
+   up to STEP_WEIGHS_DAYS), while the dimension it was meant to mend has not recovered and
+   the client is not healthy: end, saying so. From the day it was agreed until the check day
    the step is given its chance: the advice is that step.
 3. Respect or trust collapsed and still collapsed a month and two months ago, or trouble on
    several fronts at once including money: end.
@@ -41,7 +42,7 @@ from .choices import (
     Dimension,
     Suggestion,
 )
-from .scoring import RELATIONAL, Evidence, Health
+from .scoring import RELATIONAL, Evidence, Health, weakest_of
 
 # Feelings run -2..2. A teammate at GOOD_FEELING or above gets on well with the client; the
 # person's own is poor under POOR_FEELING, and the teammate's must be CLEARLY_BETTER.
@@ -57,8 +58,20 @@ ACT_BELOW = 40
 SEVERAL_FRONTS = 3
 MONEY = (Dimension.PROFITABILITY.value, Dimension.PAYMENTS.value)
 # The dimension an agreed step was meant to mend has recovered once it is out of the weak zone
-# or this many points above where it was.
+# or this many points above where it was. The step weighs until this many days after its
+# check day.
 RECOVERED_BY = TREND_POINTS
+STEP_WEIGHS_DAYS = 30
+# The dimensions each agreed step is meant to mend.
+MENDS = {
+    Suggestion.RENEGOTIATE.value: (Dimension.PROFITABILITY.value, Dimension.SCOPE.value),
+    Suggestion.SET_BOUNDARIES.value: (
+        Dimension.ENERGY.value,
+        Dimension.RESPECT.value,
+        Dimension.TRUST.value,
+        Dimension.PAYMENTS.value,
+    ),
+}
 # Which step addresses a weak dimension.
 STEP_FOR = {
     Dimension.PROFITABILITY.value: Suggestion.RENEGOTIATE.value,
@@ -98,6 +111,7 @@ class Context:
     """What the advice weighs beyond the client's own health."""
 
     as_of: dt.date | None = None
+    # The client's share of the portfolio's income (earned, not only invoiced).
     revenue_share: float | None = None
     # What the client brings in a month (earned over the window), and in which currency.
     monthly_income: float = 0.0
@@ -132,6 +146,12 @@ def teammate_who_gets_on(
     return max(candidates, key=lambda t: (t.average_feeling, t.hours, -t.user_id))
 
 
+def dimension_to_mend(step: str, scores: Mapping[str, int | None]) -> str | None:
+    """The weakest of the dimensions a step is meant to mend (what a review agreeing to it
+    hopes to see recover), or None when none of them is scored."""
+    return weakest_of({name: scores.get(name) for name in MENDS.get(step, ())})
+
+
 def _scored(health: Health) -> dict[str, int]:
     return {
         name: d.score
@@ -140,9 +160,21 @@ def _scored(health: Health) -> dict[str, int]:
     }
 
 
-def _step_not_working(scores: Mapping[str, int], context: Context) -> Evidence | None:
-    agreed = context.agreed
-    if agreed is None or context.as_of is None or context.as_of <= agreed.check_on:
+def _agreed_in_force(context: Context) -> AgreedStep | None:
+    """The agreed step while it has something to say: from the day it was agreed until
+    STEP_WEIGHS_DAYS after its check day (after that, the relationship speaks for itself)."""
+    agreed, day = context.agreed, context.as_of
+    if agreed is None or day is None or day < agreed.agreed_on:
+        return None
+    if day > agreed.check_on + dt.timedelta(days=STEP_WEIGHS_DAYS):
+        return None
+    return agreed
+
+
+def _step_not_working(
+    scores: Mapping[str, int], agreed: AgreedStep | None, as_of: dt.date | None
+) -> Evidence | None:
+    if agreed is None or as_of is None or as_of <= agreed.check_on:
         return None
     now = scores.get(agreed.dimension) if agreed.dimension else None
     if now is None or agreed.score is None:
@@ -188,11 +220,15 @@ def _step_for_weakest(health: Health, metrics: ClientMetrics, context: Context):
     weakest = health.weakest
     step = STEP_FOR[weakest]
     if weakest in RELATIONAL:
-        mate = teammate_who_gets_on(context.teammates, context.owner_feeling, drained=True)
+        # Worn down: the owner's own feeling is poor, or the client's energy is weak.
+        energy = health.dimensions[Dimension.ENERGY.value].score
+        drained = energy is not None and energy < WEAK
+        mate = teammate_who_gets_on(context.teammates, context.owner_feeling, drained=drained)
         if mate is not None:
             return HAND_OVER, Evidence(
                 "hand_over",
                 {
+                    "user_id": mate.user_id,
                     "name": mate.name,
                     "feeling": round(mate.average_feeling, 1),
                     "yours": None
@@ -244,8 +280,8 @@ def advise(health: Health, metrics: ClientMetrics, context: Context) -> tuple[st
     healthy = weakest_score >= WEAK or (
         health.score >= HEALTHY_SCORE and weakest_score >= ACT_BELOW and not falling
     )
-    agreed = context.agreed
-    if agreed is not None and context.as_of is not None and context.as_of <= agreed.check_on:
+    agreed = _agreed_in_force(context)
+    if agreed is not None and context.as_of <= agreed.check_on:
         if healthy:
             return _keep(health, weakest_score)
         return agreed.step, Evidence(
@@ -256,8 +292,10 @@ def advise(health: Health, metrics: ClientMetrics, context: Context) -> tuple[st
                 "check_on": agreed.check_on.isoformat(),
             },
         )
+    if healthy:
+        return _keep(health, weakest_score)
     ending = (
-        _step_not_working(scores, context)
+        _step_not_working(scores, agreed, context.as_of)
         or _collapsed_for_months(scores, context)
         or _several_fronts(scores)
     )
@@ -271,8 +309,6 @@ def advise(health: Health, metrics: ClientMetrics, context: Context) -> tuple[st
                 else Suggestion.SET_BOUNDARIES.value
             )
         return _dependence(ending, instead, context)
-    if healthy:
-        return _keep(health, weakest_score)
     return _step_for_weakest(health, metrics, context)
 
 

@@ -258,7 +258,8 @@ def _interaction_rows(
 
 def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
     """1 for billable work done after the client's latest invoice of the window (any, when it
-    has none in the window), else 0: what the next invoice will carry."""
+    has none in the window), else 0: what the next invoice will carry. Work on the day of the
+    invoice counts as invoiced (an invoice is written at the end of the work it bills)."""
     latest = (
         Invoice.objects.filter(
             client_id=OuterRef("client_id"),

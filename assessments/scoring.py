@@ -229,8 +229,10 @@ def energy(m: ClientMetrics) -> DimensionScore:
     if m.feelings == 0:
         return DimensionScore(None, [])
     if m.feelings < MIN_FEELINGS or m.w_feelings < MIN_RECENT_FEELINGS:
+        # How many say so recently: all of them when few, else their recency-weighed count.
+        recent = m.feelings if m.feelings < MIN_FEELINGS else int(m.w_feelings)
         return DimensionScore(
-            None, [Evidence("few_feelings", {"count": m.feelings, "needed": MIN_FEELINGS})]
+            None, [Evidence("few_feelings", {"count": recent, "needed": MIN_FEELINGS})]
         )
     average = m.w_feeling_sum / (m.w_feelings + FEELING_PRIOR)
     evidence = [
@@ -247,6 +249,10 @@ def energy(m: ClientMetrics) -> DimensionScore:
 # How fast respect falls with the weighted share of bad contact: one complaint among ten
 # contacts costs about 18 points, half of them bad leaves it near 35.
 RESPECT_STEEPNESS = 2.0
+# Neutral contacts' worth added to the contact (recent ones), and the weight of an entry of
+# the person's own work (a work session, a deliverable) against a contact.
+RESPECT_PRIOR = 2.0
+OWN_WORK_CONTEXT = 0.25
 RESPECT_WEIGHTS = {"disrespect": 2.0, "dispute": 1.5, "complaint": 1.0, "unreasonable_demand": 1.0}
 
 
@@ -271,8 +277,12 @@ def respect(m: ClientMetrics) -> DimensionScore:
     good = m.w_kinds.get("praise", 0.0) + m.w_flags.get("gratitude", 0.0)
     flagged_weight = weighted["disrespect"] + weighted["unreasonable_demand"]
     contacts = max(m.w_contacts, flagged_weight, 1.0)
+    # What the bad is weighed against: the contacts, a neutral prior, and the work itself (a
+    # log of work sessions with one rude remark is not a relationship of rude remarks).
+    own_work = max(0.0, m.w_entries - m.w_contacts)
+    context = contacts + RESPECT_PRIOR + OWN_WORK_CONTEXT * own_work
     contact_count = max(m.contacts, flagged)
-    score = 100 * math.exp(-RESPECT_STEEPNESS * bad / contacts) + min(10.0, 20 * good / contacts)
+    score = 100 * math.exp(-RESPECT_STEEPNESS * bad / context) + min(10.0, 20 * good / contacts)
     evidence = [
         Evidence(name, {"count": count, "contacts": contact_count})
         for name, count in counts.items()

@@ -117,11 +117,16 @@ def assess_clients(
         then = earlier[TREND_DAYS].get(client_id, (None, None))[0]
         trend = None if then is None else health.score - then
         share = metrics.revenue / total_revenue if total_revenue else None
+        # What the person would lose counts this client's work not invoiced yet (the other
+        # clients' is not read here, so the share leans high: the careful side of advising
+        # an ending).
+        income = total_revenue + metrics.uninvoiced_amount
+        income_share = metrics.earned / income if income else None
         owner = terms.get(client_id, {}).get("owner_id")
         feelings = team.get(client_id, {})
         context = ladder.Context(
             as_of=as_of,
-            revenue_share=share,
+            revenue_share=income_share,
             monthly_income=metrics.earned / months,
             currency=workspace.currency,
             trend_30d=trend,
@@ -270,11 +275,16 @@ def snapshots_write(
     return assessments
 
 
-def clients_rescore(*, workspace: Workspace, client_ids=None) -> dict[int, Assessment]:
-    """Today's snapshots of the clients (all when None), and their alerts brought in step."""
+def clients_rescore(
+    *, workspace: Workspace, client_ids=None, trusted_from: dt.date | None = dt.date.min
+) -> dict[int, Assessment]:
+    """Today's snapshots of the clients (all when None), and their alerts brought in step.
+    Earlier days' snapshots stand for those days from `trusted_from` on (None: computed)."""
     today = workspace.today()
     with transaction.atomic():
-        assessments = snapshots_write(workspace=workspace, as_of=today, client_ids=client_ids)
+        assessments = snapshots_write(
+            workspace=workspace, as_of=today, client_ids=client_ids, trusted_from=trusted_from
+        )
         alerts.alerts_sync(workspace=workspace, as_of=today, assessments=assessments)
     return assessments
 
@@ -319,7 +329,13 @@ def clients_changed_rescore(*, workspace_id: int, client_ids, since: dt.date | N
     past_changed = since is not None and since < today
     if len(ids) <= INLINE_CLIENTS:
         try:
-            clients_rescore(workspace=workspace, client_ids=ids)
+            # After a change to the past, the stored earlier days are stale until the worker
+            # replays them: today's trend is computed from the data instead.
+            clients_rescore(
+                workspace=workspace,
+                client_ids=ids,
+                trusted_from=None if past_changed else dt.date.min,
+            )
         except Exception:
             logger.exception(
                 "Rescoring clients %s of workspace %s (%s) failed; the nightly pass will",
@@ -412,17 +428,18 @@ def agreed_step_record(
     """Remember the step a person agreed to take with a client (set boundaries, renegotiate)
     and when to check it: the advice gives it its chance until then, and says so after if it
     did not work. Replaces the client's earlier one; the client is rescored."""
-    agreed, _created = AgreedStep.objects.update_or_create(
-        client=client,
-        defaults={
-            "workspace_id": client.workspace_id,
-            "step": step,
-            "agreed_on": agreed_on,
-            "check_on": max(check_on, agreed_on),
-            "dimension": dimension or "",
-            "dimension_score": score,
-        },
-    )
+    values = {
+        "workspace_id": client.workspace_id,
+        "step": step,
+        "agreed_on": agreed_on,
+        "check_on": max(check_on, agreed_on),
+        "dimension": dimension or "",
+        "dimension_score": score,
+    }
+    known = AgreedStep.objects.filter(client=client).first()
+    if known is not None and all(getattr(known, k) == v for k, v in values.items()):
+        return known  # nothing the advice reads has changed
+    agreed, _created = AgreedStep.objects.update_or_create(client=client, defaults=values)
     clients_rescore(workspace=client.workspace, client_ids=[client.pk])
     return agreed
 

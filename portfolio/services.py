@@ -17,7 +17,7 @@ from accounts.models import Membership, User, Workspace
 
 from .models import Client, ClientStatus, Flag, Interaction, Invoice, flag_field
 from .rules import is_out_of_hours, noon_in
-from .signals import announce_clients_changed
+from .signals import ALL_HISTORY, announce_clients_changed
 
 
 def _local_day(interaction: Interaction) -> dt.date:
@@ -84,7 +84,10 @@ def client_create(*, workspace: Workspace, by: User, **fields) -> Client:
 
 @transaction.atomic
 def client_update(*, client: Client, version: int, **fields) -> Client:
-    """Change a client's fields. Refused with ConflictError if someone saved it meanwhile."""
+    """Change a client's fields. Refused with ConflictError if someone saved it meanwhile.
+    A change of its terms (how it is billed, its rate, whether it is still a prospect) is
+    announced for its whole history: every past day is read with the terms it has now."""
+    before = _terms(Client.objects.filter(pk=client.pk).values(*TERMS).first() or {})
     for name, value in fields.items():
         setattr(client, name, value)
     client.name = client.name.strip()
@@ -92,8 +95,26 @@ def client_update(*, client: Client, version: int, **fields) -> Client:
     client.full_clean(exclude=["workspace"])
     _check_name_free(client)
     _save_checked(client, version=version, fields=list(fields))
-    announce_clients_changed(workspace_id=client.workspace_id, client_ids=[client.pk])
+    after = _terms({name: getattr(client, name) for name in TERMS})
+    announce_clients_changed(
+        workspace_id=client.workspace_id,
+        client_ids=[client.pk],
+        since=ALL_HISTORY if after != before else None,
+    )
     return client
+
+
+# The fields of a client its scores depend on, besides its log.
+TERMS = ("billing_model", "rate", "status")
+
+
+def _terms(values: dict) -> tuple:
+    rate = values.get("rate")
+    return (
+        values.get("billing_model"),
+        None if rate is None else Decimal(rate),
+        values.get("status") == ClientStatus.PROSPECT,
+    )
 
 
 @transaction.atomic

@@ -17,6 +17,10 @@ clients_changed = Signal()
 ALL_HISTORY = dt.date.min
 
 
+# `since` for a change that reaches every past day (e.g. the client's terms).
+ALL_HISTORY = dt.date.min
+
+
 def announce_clients_changed(
     *, workspace_id: int, client_ids, since: dt.date | None = None
 ) -> None:

@@ -69,6 +69,18 @@ RUNWAY_MONTHS = 6
 DRAINED_FEELING = -0.5
 # The weight of the ladder's advice: the numbers' one voice.
 ADVICE_WEIGHT = 4
+# Reasons that repeat or reveal the person's answers whatever the source stored with them
+# (reviews decided before they were all marked "answer" stored these as data).
+FROM_ANSWERS = frozenset(
+    {
+        "teammate_gets_on",
+        "drained_but_sound",
+        "end_set_aside_little_data",
+        "more_to_go_on",
+        "teammate_cannot",
+        "little_to_go_on",
+    }
+)
 # Hours against revenue: one share this many times the other, and this far apart.
 SHARE_RATIO, SHARE_GAP = 1.5, 0.05
 # With fewer scale and yes/no answers than this and low-confidence data, there is little to go on.
@@ -285,9 +297,15 @@ def _drain_target(reading: _Reading) -> str:
 
 
 def _advice(facts: ReviewFacts) -> str:
-    """The panel's advice; a hand-over needs someone to hand over to (a teammate may have left
-    since), else the step for a client who wears on the person: boundaries."""
-    return SET_BOUNDARIES if facts.advice == HAND_OVER and not facts.teammates else facts.advice
+    """The panel's advice. A hand-over needs the teammate it names among the reviewer's
+    teammates (they may have left since, or be the reviewer): else the step for a client who
+    wears on the person, boundaries."""
+    if facts.advice != HAND_OVER:
+        return facts.advice
+    named = dict((facts.advice_reason or (None, {}))[1]).get("user_id")
+    mates = {t.user_id for t in facts.teammates}
+    reachable = named in mates if named is not None else bool(mates)
+    return HAND_OVER if reachable else SET_BOUNDARIES
 
 
 def _data_reasons(facts: ReviewFacts, reading: _Reading) -> list[Reason]:
@@ -489,8 +507,8 @@ def _checks_before_ending(facts, answers, reading) -> tuple[list[Reason], list[R
         checks.append(income)
         would.append(Reason("could_absorb", {"months": RUNWAY_MONTHS}, END, ANSWER))
     if reading.little_to_go_on:
-        checks.append(Reason("end_set_aside_little_data", {}, SET_BOUNDARIES, DATA))
-        would.append(Reason("more_to_go_on", {}, END, DATA))
+        checks.append(Reason("end_set_aside_little_data", {}, SET_BOUNDARIES, ANSWER))
+        would.append(Reason("more_to_go_on", {}, END, ANSWER))
     return checks, would
 
 
@@ -536,7 +554,7 @@ def _would_change(
                 "teammate_cannot",
                 {"name": mate.name if mate else "", "decision": alone},
                 alone,
-                DATA,
+                ANSWER,  # the advice the answers would give: theirs
             )
         ]
     # PAUSE: a break that does not help leaves a drain with no cure in sight, which points to
@@ -558,14 +576,18 @@ def recommend(facts: ReviewFacts, answers: Mapping[str, object]) -> Recommendati
     if _tally(reasons)[END] > 0:
         reasons += _absorb_reasons(answers)
     if reading.little_to_go_on:
-        reasons.append(Reason("little_to_go_on", {"count": reading.answered}, KEEP, DATA, 2))
+        # How many questions were answered: the answers' own count.
+        reasons.append(Reason("little_to_go_on", {"count": reading.answered}, KEEP, ANSWER, 2))
 
     weights = _tally(reasons)
-    decision = _heaviest(weights)
+    # Until an answer weighs, the advice is the panel's own (the ladder weighed the numbers,
+    # income included).
+    heard = any(r.source == ANSWER and r.weight for r in reasons if r.code != "little_to_go_on")
+    decision = _heaviest(weights) if heard else _advice(facts)
     tempered_from = None
     checks: list[Reason] = []
     would: list[Reason] = []
-    if decision == END:
+    if decision == END and heard:
         checks, would = _checks_before_ending(facts, answers, reading)
         if checks:
             tempered_from = END
@@ -575,7 +597,7 @@ def recommend(facts: ReviewFacts, answers: Mapping[str, object]) -> Recommendati
         if all(change.code != known.code for known in would):
             would.append(change)
 
-    if decision != _advice(facts):
+    if heard and decision != _advice(facts):
         # The answers moved the advice away from the numbers' (and the panel's) step.
         reasons.append(
             Reason(

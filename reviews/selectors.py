@@ -10,7 +10,7 @@ from accounts.models import Membership, User, Workspace
 from portfolio.models import Client
 
 from .models import FollowUp, Review, ReviewStatus
-from .recommend import DATA, Reason, Recommendation
+from .recommend import DATA, FROM_ANSWERS, Reason, Recommendation
 
 # A client's history shows this many of its latest reviews.
 CLIENT_REVIEWS = 10
@@ -81,6 +81,12 @@ def _reason(data: Reason | Mapping) -> Reason:
     )
 
 
+def _shareable(reason: Reason) -> bool:
+    """Drawn from the data alone. Reviews decided before every reason that repeats the
+    answers was marked so stored a few of them as data: their codes say it."""
+    return reason.source == DATA and reason.code not in FROM_ANSWERS
+
+
 def visible_reasons(
     review: Review, membership: Membership, *, advice: Recommendation | None = None
 ) -> VisibleAdvice:
@@ -97,8 +103,8 @@ def visible_reasons(
     reasons, would = tuple(map(_reason, reasons)), tuple(map(_reason, would))
     if may_read_answers(review, membership):
         return VisibleAdvice(decision, reasons, would, withheld=0, withheld_would_change=0)
-    shown = tuple(r for r in reasons if r.source == DATA)
-    shown_would = tuple(r for r in would if r.source == DATA)
+    shown = tuple(r for r in reasons if _shareable(r))
+    shown_would = tuple(r for r in would if _shareable(r))
     return VisibleAdvice(
         decision,
         shown,

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
+from assessments.ladder import dimension_to_mend
 from assessments.scoring import weakest_of
-from assessments.selectors import alerts_showing, latest_snapshots, portfolio_rows
+from assessments.selectors import agreed_steps, alerts_showing, latest_snapshots, portfolio_rows
 from assessments.services import agreed_step_clear, agreed_step_record, clients_rescore
 from portfolio import services as portfolio
 from portfolio.models import Client, ClientStatus, EndedBy, Interaction
@@ -223,18 +224,33 @@ def _agreed_step_follow(review: Review) -> None:
     """Tell the advice which step was agreed and when to check it (set boundaries and
     renegotiate); any other decision replaces an earlier agreed step."""
     client = review.client
+    later = Review.objects.filter(client=client, decided_at__gt=review.decided_at)
+    if later.exists():
+        return  # a later decision speaks for the client now
     check_on = review.plan.get("check_on")
     if review.decision not in (questions.SET_BOUNDARIES, questions.RENEGOTIATE) or not check_on:
         agreed_step_clear(client=client)
         return
-    facts = review_facts(review)
+    agreed_on = review.decided_at.astimezone(client.workspace.tzinfo).date()
+    known = agreed_steps(client.workspace, [client.pk]).get(client.pk)
+    if known is not None and (known.step, known.agreed_on) == (review.decision, agreed_on):
+        # The same step, its check day moved: judged against where it started.
+        dimension, score = known.dimension or None, known.dimension_score
+    else:
+        # What the step is meant to mend, as the client's health reads now.
+        snapshot = latest_snapshots(workspace=client.workspace, client_ids=[client.pk]).get(
+            client.pk
+        )
+        scores = {n: d.get("score") for n, d in (snapshot.dimensions if snapshot else {}).items()}
+        dimension = dimension_to_mend(review.decision, scores)
+        score = scores.get(dimension) if dimension else None
     agreed_step_record(
         client=client,
         step=review.decision,
-        agreed_on=review.decided_at.astimezone(client.workspace.tzinfo).date(),
+        agreed_on=agreed_on,
         check_on=dt.date.fromisoformat(check_on),
-        dimension=facts.weakest,
-        score=facts.dimensions.get(facts.weakest) if facts.weakest else None,
+        dimension=dimension,
+        score=score,
     )
 
 

@@ -44,7 +44,7 @@ class Archetype:
     billing: Billing | None = Billing()
     # What the scenario test expects
     band: str | tuple[str, ...] = ()
-    weakest: str | None = None
+    weakest: str | tuple[str, ...] | None = None
     trend: str = "any"  # "up", "down", "flat" (within ±4), "none" (no evidence 30 days ago), "any"
     suggestion: str = "keep"
     confidence: str = "high"
@@ -135,7 +135,7 @@ ARCHETYPES = [
         (Phase(LIFE, feeling=-1.2, kinds=WORK | {"dispute": 2, "complaint": 3},
                flags={"disrespect": 0.3, "unreasonable_demand": 0.3}),),
         Billing(amount=1500, late_days=20),
-        band="critical", weakest="respect", trend="any", suggestion="end",
+        band="critical", weakest=("respect", "payments"), trend="any", suggestion="end",
     ),
     Archetype(
         "profitable but draining",

@@ -13,7 +13,15 @@ from django.utils import translation
 from assessments import explain
 from assessments.aggregates import ClientMetrics
 from assessments.choices import COLLAPSE, DEPENDENCE, NOTABLE_SHARE, WEAK, Suggestion
-from assessments.ladder import AgreedStep, Context, Teammate, advise, teammate_who_gets_on
+from assessments.ladder import (
+    STEP_WEIGHS_DAYS,
+    AgreedStep,
+    Context,
+    Teammate,
+    advise,
+    dimension_to_mend,
+    teammate_who_gets_on,
+)
 from assessments.scoring import DIMENSIONS, DimensionScore, Evidence, Health, band_of
 
 AS_OF = dt.date(2026, 11, 20)
@@ -128,7 +136,9 @@ def test_a_draining_client_goes_to_the_teammate_who_gets_on_well_with_them():
     drained = health(40, **{**FINE, "energy": 30})
     step, reason = advice(drained, owner_feeling=-1.1, teammates=(BRUNO, ANA))
     assert step == "hand_over"
-    assert reason == Evidence("hand_over", {"name": "Ana", "feeling": 1.2, "yours": -1.1})
+    assert reason == Evidence(
+        "hand_over", {"user_id": 7, "name": "Ana", "feeling": 1.2, "yours": -1.1}
+    )
 
 
 def test_no_hand_over_to_a_teammate_who_does_not_get_on_with_them_either():
@@ -369,8 +379,11 @@ def test_every_reason_reads_as_a_sentence_in_every_language(language):
     ],
 )
 def test_reasons_stored_by_the_first_formula_still_read(old):
-    with translation.override("en"):
-        assert explain.sentence(old).strip()
+    for language in LANGUAGES:
+        with translation.override(language):
+            text = explain.sentence(old)
+        assert text.strip() and "%(" not in text
+        assert "0.00" not in text and "0,00" not in text  # no invented monthly figure
 
 
 def test_every_step_is_a_stored_suggestion_code():
@@ -387,3 +400,41 @@ def test_a_healthy_client_sliding_fast_with_a_dimension_under_weak_gets_the_step
         "renegotiate",
         Evidence("renegotiate", {"weakest": "scope"}),
     )
+
+
+def test_an_agreed_step_stops_weighing_a_month_after_its_check_day():
+    result = health(40, **{**FINE, "respect": 32})
+    old = _agreed(check_on=AS_OF - dt.timedelta(days=STEP_WEIGHS_DAYS + 1))
+    assert advice(result, agreed=old)[1].code == "set_boundaries"
+    recent = _agreed(check_on=AS_OF - dt.timedelta(days=STEP_WEIGHS_DAYS))
+    assert advice(result, agreed=recent)[1].code == "step_not_working"
+
+
+def test_a_healthy_client_is_kept_whatever_step_was_agreed():
+    healthy = health(70, **{**FINE, "respect": 42})
+    assert advice(healthy, agreed=_agreed())[0] == "keep"
+
+
+def test_a_step_agreed_later_than_the_day_assessed_says_nothing_of_that_day():
+    result = health(40, **{**FINE, "respect": 32})
+    later = AgreedStep(
+        step="set_boundaries",
+        agreed_on=AS_OF + dt.timedelta(days=10),
+        check_on=AS_OF + dt.timedelta(days=24),
+        dimension="respect",
+        score=30,
+    )
+    assert advice(result, agreed=later)[1].code == "set_boundaries"
+
+
+def test_each_step_is_judged_on_the_dimensions_it_is_meant_to_mend():
+    scores = {**FINE, "energy": 20, "scope": 40, "profitability": 60}
+    assert dimension_to_mend("renegotiate", scores) == "scope"
+    assert dimension_to_mend("set_boundaries", scores) == "energy"
+    assert dimension_to_mend("renegotiate", {"energy": 20}) is None
+
+
+def test_no_hand_over_without_a_sign_that_the_owner_is_worn_down():
+    distrusted = health(40, **{**FINE, "trust": 35})  # energy fine, owner's feeling unknown
+    assert advice(distrusted, owner_feeling=None, teammates=(ANA,))[0] == "set_boundaries"
+    assert advice(distrusted, owner_feeling=-0.8, teammates=(ANA,))[0] == "hand_over"

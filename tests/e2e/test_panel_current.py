@@ -149,3 +149,36 @@ def test_a_panel_that_cannot_follow_says_so_and_leaves_the_focus_in_the_quick_lo
     expect(error).not_to_contain_text("nothing was saved")  # the entry was saved
     expect(page.locator("#ql-summary")).to_be_focused()
     expect(hours_not_billed_30_days(page)).to_have_text("0.8")  # the totals came with the entry
+
+
+def test_two_quick_changes_leave_the_panel_showing_the_last_one(signed_in: Page):
+    """A change made while the panel is still refreshing after the previous one: the panel
+    ends showing the latest, never the one in between."""
+    page = signed_in
+    client = ClientFactory(workspace=page.workspace, name="Harbour & Co", owner=page.user)
+    history(client, page.user, feeling=1)
+    clients_rescore(workspace=page.workspace)
+    open_client_page(page, client)
+    held = []
+
+    def hold_first(route):
+        if held:
+            route.continue_()
+        else:
+            # The refresh after the complaint is answered at once, but arrives late.
+            held.append((route, route.fetch()))
+
+    page.route(f"**/clients/{client.code}/health/", hold_first)
+    quick_log(page, "Shouted at me in front of his team", kind="complaint", minutes="60",
+              feeling=-2, flags=["disrespect"])  # fmt: skip
+    page.wait_for_timeout(200)
+    assert held, "the refresh after the complaint was not sent"
+    page.get_by_role("status").get_by_role("button", name="Undo").click()
+    expect(page.locator("#timeline-items li").first).to_contain_text("deleted")
+    # The refresh after the undo is asked for; the late answer arrives only now.
+    page.wait_for_timeout(300)
+    route, late = held[0]
+    route.fulfill(response=late)
+    page.wait_for_timeout(500)
+    expect_panel_shows(page, stored(client))
+    expect(page.locator("#health-panel li.alert-item", has_text="Disrespect")).to_have_count(0)

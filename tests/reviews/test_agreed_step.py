@@ -97,3 +97,16 @@ def test_a_later_decision_to_keep_replaces_the_agreed_step(rude, member, logged_
     decide(browser, rude, "keep")  # a new review, later
     assert not AgreedStep.objects.filter(client=rude).exists()
     assert advice(rude)[1][0] != "step_in_progress"
+
+
+def test_editing_an_older_reviews_plan_does_not_bring_back_its_step(rude, member, logged_in):
+    browser = logged_in(member)
+    first = decide(browser, rude, "set_boundaries")
+    decide(browser, rude, "keep")
+    assert not AgreedStep.objects.filter(client=rude).exists()
+    later = rude.workspace.today() + dt.timedelta(days=20)
+    browser.post(
+        url("reviews:review_plan", rude.workspace, code=first.code),
+        {"check_on": later.isoformat(), "terms_present": "1", "terms": ["revision_rounds"]},
+    )
+    assert not AgreedStep.objects.filter(client=rude).exists()

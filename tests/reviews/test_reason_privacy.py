@@ -232,3 +232,28 @@ def test_a_stored_reason_that_does_not_say_where_it_comes_from_is_kept_private(
     )
     assert [r.code for r in everything.reasons] == ["dread_high", "score"]
     assert everything.withheld == 0
+
+
+def test_reasons_an_older_release_stored_as_data_but_drawn_from_the_answers_stay_private(
+    decided, manager, logged_in
+):
+    decided.recommendation = {
+        "decision": "hand_over",
+        "reasons": [
+            {
+                "code": "teammate_gets_on",
+                "params": {"name": "Carla", "feeling": 1.2, "hours": 10.0, "yours": None},
+                "points_to": "hand_over",
+                "source": "data",
+            },
+            {"code": "drained_but_sound", "params": {}, "points_to": "pause", "source": "data"},
+            {"code": "open_alerts", "params": {"count": 2}, "points_to": "set_boundaries",
+             "source": "data"},
+        ],
+        "would_change": [],
+    }  # fmt: skip
+    decided.save()
+    page = logged_in(manager).get(url("reviews:review_detail", decided)).content.decode()
+    assert "your answers say they drain you" not in page
+    assert escape(sentence(decided.recommendation["reasons"][1])) not in page
+    assert escape(sentence(decided.recommendation["reasons"][2])) in page
