@@ -71,8 +71,9 @@ def demo_reviews_load(*, workspace: Workspace, author: User) -> int:
             reviews.review_answer(review=review, user=author, step=step, answers=given)
         reviews.review_decide(review=review, user=author, decision="set_boundaries")
         # Decided two weeks ago: today is the day to check whether the boundaries hold.
+        decided = timezone.now() - dt.timedelta(days=reviews.FOLLOW_UP_DAYS)
         Review.objects.filter(pk=review.pk).update(
-            decided_at=timezone.now() - dt.timedelta(days=reviews.FOLLOW_UP_DAYS)
+            started_at=decided - dt.timedelta(minutes=25), decided_at=decided
         )
         review.refresh_from_db()
         reviews.review_plan_save(

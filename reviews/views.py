@@ -381,6 +381,10 @@ def decisions(request: HttpRequest) -> HttpResponse:
         .filter(client__deleted_at__isnull=True)
         .order_by("-decided_at")[:200]
     )
+    rows = list(rows)
+    for row in rows:
+        # How the author felt afterwards is theirs, like the review's answers.
+        row.feelings_shown = may_read_answers(row, request.membership)
     context = {
         "rows": rows,
         "decision_labels": dict(questions.DECISIONS),

@@ -288,6 +288,10 @@ def test_the_follow_up_is_answered_by_its_author_and_shows_in_the_decisions(
     assert (follow_up.feeling, follow_up.right_call) == (5, "yes")
     page = browser.get(url("reviews:decisions", client_a.workspace)).content.decode()
     assert "Storm Ltd" in page and "feeling 5/5" in page
+    # How the author felt is theirs (and the owners'); whether it was the right call is shared.
+    theirs = logged_in(manager).get(url("reviews:decisions", client_a.workspace))
+    assert "Storm Ltd" in theirs.content.decode() and "feeling 5/5" not in theirs.content.decode()
+    assert "right call?" in theirs.content.decode()
     assert logged_in(manager).get(address).status_code == 403  # only its author answers
 
 
