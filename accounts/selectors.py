@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -56,6 +58,24 @@ def workspace_slug_suggest(name: str) -> str:
     return candidate
 
 
+# auto_now and auto_now_add stamp a new row microseconds apart: a later save shows as more.
+_SAVED_LATER = dt.timedelta(seconds=1)
+
+
+def _hours_checked(workspace: Workspace) -> bool:
+    """The time zone and working hours were looked at: changed from their defaults, or the
+    settings page that holds them saved since the workspace was made (the defaults, UTC and
+    Monday to Friday from 9 to 18, may be right: confirming them is checking them)."""
+    fields = ("time_zone", "working_days", "work_starts_at", "work_ends_at")
+    return (
+        any(
+            getattr(workspace, name) != Workspace._meta.get_field(name).get_default()
+            for name in fields
+        )
+        or workspace.updated_at - workspace.created_at > _SAVED_LATER
+    )
+
+
 def workspace_setup_steps(*, workspace: Workspace, member_count: int) -> list[dict]:
     """What a new workspace still needs for its scores to mean something."""
     return [
@@ -64,17 +84,20 @@ def workspace_setup_steps(*, workspace: Workspace, member_count: int) -> list[di
             "title": _("Set your target hourly rate"),
             "why": _("Profitability is judged against it: what an hour of your work should earn."),
             "url_name": "workspace:settings",
+            "optional": False,
         },
         {
-            "done": workspace.working_days != [1, 2, 3, 4, 5] or workspace.time_zone != "UTC",
+            "done": _hours_checked(workspace),
             "title": _("Check your time zone and working hours"),
             "why": _("Contact outside them is marked “out of hours” automatically."),
             "url_name": "workspace:settings",
+            "optional": False,
         },
         {
             "done": member_count > 1,
             "title": _("Invite a teammate (optional)"),
             "why": _("In an agency, a client can be handed to a colleague instead of lost."),
             "url_name": "workspace:members",
+            "optional": True,
         },
     ]

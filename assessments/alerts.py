@@ -4,13 +4,16 @@ step with the crossings of a day, and what a person does with an alert."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User, Workspace
+from accounts.models import Membership, User, Workspace
 
 from . import boundaries
 from .facts import crossings_on, workspace_lines
@@ -91,6 +94,29 @@ def alerts_sync(
 
 def alert_acknowledge(*, alert: Alert, by: User) -> Alert:
     return _handle(alert, by, status=AlertStatus.ACKNOWLEDGED, snoozed_until=None)
+
+
+@transaction.atomic
+def alerts_acknowledge(*, workspace: Workspace, codes: Iterable[uuid.UUID], by: User) -> int:
+    """Acknowledge at once those of the alerts that are this workspace's and still wait for a
+    decision (open, or back from a snooze); any other code is left alone, whoever's it is.
+    Returns how many were acknowledged."""
+    membership = Membership.objects.filter(workspace=workspace, user=by).first()
+    if membership is None or not membership.can_write:
+        raise PermissionDenied
+    return (
+        Alert.objects.for_workspace(workspace)
+        .showing(workspace.today())
+        .exclude(status=AlertStatus.ACKNOWLEDGED)
+        .filter(code__in=list(codes), client__deleted_at__isnull=True)
+        .update(
+            status=AlertStatus.ACKNOWLEDGED,
+            snoozed_until=None,
+            handled_by=by,
+            handled_at=timezone.now(),
+            resolved_automatically=False,
+        )
+    )
 
 
 def alert_snooze(*, alert: Alert, by: User, until: dt.date) -> Alert:

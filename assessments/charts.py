@@ -7,7 +7,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from .choices import BAND_FLOORS, HEALTHY_SCORE, NOTABLE_SHARE
+from .choices import AT_RISK_BANDS, BAND_FLOORS, HEALTHY_SCORE, NOTABLE_SHARE
 
 # The portfolio map's lines are fixed (healthy from HEALTHY_SCORE up, a large client from
 # NOTABLE_SHARE up): a client's place depends on it alone, not on how many others there are.
@@ -84,10 +84,15 @@ def quadrant(score: int, revenue_share: float) -> str:
     return "protect_your_energy" if large else "consider_ending"
 
 
-def portfolio_map(rows) -> tuple[list[Bubble], dict]:
+def portfolio_map(rows, *, most: int = 60) -> tuple[list[Bubble], dict]:
     """Active clients with enough evidence placed by share of revenue (x) against health (y),
     bubble area by hours. A client with little data would sit at the neutral score and look
-    like one to let go: left out, as are prospects (no money to weigh yet)."""
+    like one to let go: left out, as are prospects (no money to weigh yet).
+
+    Past `most` clients the circles pile up into a cloud that says nothing and no one can tap:
+    the map draws the troubled ones (at risk, critical; at most half of the bubbles, the lowest
+    scores first) and the largest by share of revenue, and `frame["others"]` sums up the rest.
+    `frame["quadrants"]` holds every placed client, drawn or not, for the map in words."""
     placed = [
         r
         for r in rows
@@ -107,6 +112,19 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
     def y(score: float) -> float:
         return MAP_PAD + inner_h * (1 - score / 100)
 
+    drawn = placed
+    if len(placed) > most:
+        troubled = sorted(
+            (r for r in placed if r.snapshot.band in AT_RISK_BANDS),
+            key=lambda r: (r.snapshot.score, -r.hours),
+        )
+        largest = sorted(placed, key=lambda r: -(r.revenue_share or 0))
+        chosen = {id(r): r for r in troubled[: most // 2]}
+        for r in largest:
+            if len(chosen) >= most:
+                break
+            chosen.setdefault(id(r), r)
+        drawn = list(chosen.values())
     bubbles = [
         Bubble(
             row=r,
@@ -115,9 +133,18 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
             r=round(4 + 14 * math.sqrt(r.hours / most_hours), 1),
             quadrant=quadrant(r.snapshot.score, r.revenue_share or 0.0),
         )
-        for r in placed
+        for r in drawn
     ]
     bubbles.sort(key=lambda b: -b.r)  # small bubbles drawn last, on top
+    quadrants: dict[str, list] = {
+        code: []
+        for code in ("keep_and_grow", "room_to_grow", "protect_your_energy", "consider_ending")
+    }
+    for r in sorted(placed, key=lambda r: -(r.revenue_share or 0)):
+        quadrants[quadrant(r.snapshot.score, r.revenue_share or 0.0)].append(r)
+    drawn_ids = {id(r) for r in drawn}
+    others = [r for r in placed if id(r) not in drawn_ids]
+    others_healthy = sum(r.snapshot.score >= MAP_HEALTHY for r in others)
     frame = {
         "width": MAP_WIDTH,
         "height": MAP_HEIGHT,
@@ -129,5 +156,17 @@ def portfolio_map(rows) -> tuple[list[Bubble], dict]:
         "healthy_score": MAP_HEALTHY,
         "x_max_percent": round(100 * x_max),
         "split_percent": round(100 * NOTABLE_SHARE),
+        "placed": len(placed),
+        "quadrants": quadrants,
+        "others": {
+            "count": len(others),
+            "healthy": others_healthy,
+            "healthy_share": others_healthy / len(others),
+            "troubled": sum(r.snapshot.band in AT_RISK_BANDS for r in others),
+            "revenue_share": sum(r.revenue_share or 0 for r in others),
+            "hours_share": sum(r.hours_share or 0 for r in others),
+        }
+        if others
+        else None,
     }
     return bubbles, frame

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -7,10 +10,12 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
+from portfolio.forms import member_choices
 from portfolio.models import Client
 
 from .boundaries import SPAN_IN_DAYS, SPAN_IN_ENTRIES
-from .models import Boundary, BoundaryKind, ScoringSettings
+from .models import Boundary, BoundaryKind, ScoringSettings, Severity
+from .selectors import NO_OWNER, SNOOZE_DAYS
 
 WEIGHT_FIELDS = [
     f"weight_{name}"
@@ -128,3 +133,120 @@ class EmailChoicesForm(forms.Form):
 
     weekly_digest = forms.BooleanField(required=False)
     follow_up_emails = forms.BooleanField(required=False)
+
+
+SNOOZE_PERIODS = ("day", "week", "month")
+# More than a page of alerts in one acknowledgement is not something the page can send.
+ACKNOWLEDGE_AT_ONCE = 100
+
+
+def snooze_end(today: dt.date, period: str) -> dt.date:
+    """The day a snooze of a day, a week or a calendar month ends (a month from the 31st ends
+    on the last day of the next month)."""
+    if period == "day":
+        return today + dt.timedelta(days=1)
+    if period == "week":
+        return today + dt.timedelta(days=SNOOZE_DAYS)
+    year, month = today.year + today.month // 12, today.month % 12 + 1
+    return today.replace(
+        year=year, month=month, day=min(today.day, calendar.monthrange(year, month)[1])
+    )
+
+
+class AlertSnoozeForm(forms.Form):
+    """How long to snooze an alert: one of the menu's periods, or a day of one's own."""
+
+    period = forms.ChoiceField(choices=[(p, p) for p in SNOOZE_PERIODS], required=False)
+    until = forms.DateField(required=False)
+
+    def __init__(self, *args, today: dt.date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period"):
+            # Counted from the day it is sent, not the day the page was drawn.
+            data["until"] = snooze_end(self.today, data["period"])
+            return data
+        if not data.get("until"):
+            raise forms.ValidationError(_("Choose the date until which to snooze the alert."))
+        if data["until"] <= self.today:
+            raise forms.ValidationError(_("Choose a date after today."))
+        return data
+
+
+class AlertFilterForm(forms.Form):
+    """The filters of the alerts page. A value that does not parse filters nothing."""
+
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        required=False,
+        choices=[("", _("Any")), *reversed(Severity.choices)],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    q = forms.CharField(
+        label=_("Client"),
+        required=False,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"type": "search", "class": "form-control", "placeholder": _("Name or company")}
+        ),
+    )
+    owner = forms.ChoiceField(
+        label=_("Owner"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            ("", _("Anyone")),
+            (NO_OWNER, _("No owner")),
+            *((str(uid), name) for uid, name in member_choices(workspace)),
+        ]
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]
+
+    def filters(self) -> dict:
+        """The valid filters, as `selectors.alerts_list` takes them."""
+        self.is_valid()
+        data = self.cleaned_data
+        owner = data.get("owner") or None
+        return {
+            "severity": data.get("severity", ""),
+            "search": data.get("q", ""),
+            "owner": int(owner) if owner and owner != NO_OWNER else owner,
+        }
+
+
+class AlertCodesField(forms.Field):
+    """Several alert codes, as checkboxes send them; cleans to distinct UUIDs."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Choose at least one alert to acknowledge."),
+        "invalid": _("Choose the alerts to acknowledge from the list."),
+    }
+
+    def to_python(self, value) -> list[uuid.UUID]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        try:
+            return list(dict.fromkeys(uuid.UUID(str(code)) for code in value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if len(value) > ACKNOWLEDGE_AT_ONCE:
+            raise forms.ValidationError(
+                _("Acknowledge at most %(count)s alerts at once."),
+                params={"count": ACKNOWLEDGE_AT_ONCE},
+            )
+
+
+class AlertsAcknowledgeForm(forms.Form):
+    alerts = AlertCodesField()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Avg, Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast
@@ -26,9 +27,14 @@ from .models import (
     ScoringSettings,
 )
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 SPARKLINE_DAYS = 90
 # The snooze date an alert's menu offers first.
 SNOOZE_DAYS = 7
+# The owner filter's choice of clients that nobody looks after.
+NO_OWNER = "none"
 SEVERITY_ORDER = Case(
     When(severity="critical", then=Value(0)),
     When(severity="warning", then=Value(1)),
@@ -266,6 +272,36 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=
     if client is not None:
         alerts = alerts.filter(client=client)
     return list(alerts[:limit] if limit else alerts)
+
+
+def alerts_list(
+    *,
+    workspace: Workspace,
+    severity: str = "",
+    search: str = "",
+    owner: int | str | None = None,
+) -> QuerySet[Alert]:
+    """The alerts of `alerts_showing` (open, acknowledged, and snoozed ones whose date came),
+    filtered by severity, client name or company, and the client's owner (a user id, or
+    `NO_OWNER`); lazy, for a paginator to count and cut in SQL."""
+    alerts = (
+        Alert.objects.for_workspace(workspace)
+        .showing(workspace.today())
+        .filter(client__deleted_at__isnull=True)
+        .select_related("client", "boundary", "handled_by")
+        .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
+    )
+    if severity:
+        alerts = alerts.filter(severity=severity)
+    if search:
+        alerts = alerts.filter(
+            Q(client__name__icontains=search) | Q(client__company__icontains=search)
+        )
+    if owner == NO_OWNER:
+        alerts = alerts.filter(client__owner__isnull=True)
+    elif owner is not None:
+        alerts = alerts.filter(client__owner_id=owner)
+    return alerts
 
 
 def alerts_showing_count(*, workspace: Workspace) -> int:

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import alerts, views
 
 app_name = "home"
 
 urlpatterns = [
-    path("", views.dashboard, name="today"),
+    path("", views.today, name="today"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("alerts/", alerts.alerts_page, name="alerts"),
     path("clients/<uuid:code>/health/", views.client_health, name="client_health"),
 ]

@@ -1,12 +1,13 @@
-"""Pages that compose the apps below: the workspace's home (the portfolio at a glance — bands,
-alerts, hours on troubled clients, revenue concentration, the map, the table of clients —, the
-quick log, follow-ups and reviews in progress) and a client's health panel with its reviews."""
+"""Pages that compose the apps below: Today (the workspace's home: the quick log, then only what
+needs the person now), the portfolio (the map, concentration, the table of clients,
+departures) and a client's health panel with its reviews."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.htmx import wants_fragment
@@ -30,7 +31,9 @@ QUADRANTS = [
     ("protect_your_energy", _("Protect your energy")),
     ("consider_ending", _("Consider ending")),
 ]
-ALERTS_SHOWN = 8
+# Today shows a handful: the most severe and newest alerts, the latest entries.
+TODAY_ALERTS = 5
+TODAY_RECENT = 3
 
 
 def _judged(row) -> bool:
@@ -87,14 +90,46 @@ def _table_context(request: HttpRequest, rows) -> dict:
 
 
 @workspace_role(Role.VIEWER)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def today(request: HttpRequest) -> HttpResponse:
+    workspace = request.workspace
+    if not wants_fragment(request) and {"sort", "page"} & set(request.GET):
+        # The table of clients lived here: its old addresses open it on the portfolio.
+        address = reverse("home:portfolio", kwargs={"ws": workspace.slug})
+        return redirect(f"{address}?{request.GET.urlencode()}")
+    rows = selectors.portfolio_rows(workspace=workspace)
+    steps = workspace_setup_steps(
+        workspace=workspace, member_count=workspace_members(workspace=workspace).count()
+    )
+    steps_left = sum(not step["done"] for step in steps)
+    context = {
+        "overview": selectors.overview(rows),
+        "client_total": len(rows),
+        "alerts": selectors.alerts_showing(workspace=workspace, limit=TODAY_ALERTS),
+        "alerts_total": selectors.alerts_showing_count(workspace=workspace),
+        "steps": steps,
+        "steps_left": steps_left,
+        # While the workspace is new: an empty one, or a step that matters still to do (the
+        # optional invitation alone does not keep the list on a freelancer's home for ever).
+        "show_steps": steps_left > 0
+        and (not rows or any(not step["done"] and not step["optional"] for step in steps)),
+        "recent": portfolio_selectors.recent_interactions(workspace=workspace, limit=TODAY_RECENT),
+        "follow_ups": review_selectors.follow_ups_due(workspace=workspace, user=request.user),
+        "reviews_open": review_selectors.reviews_in_progress(
+            workspace=workspace, user=request.user
+        ),
+    } | selectors.alert_dates(workspace)
+    if request.membership.can_write:
+        context |= quick_log_context(workspace=workspace, author=request.user)
+    return render(request, "home/today.html", context)
+
+
+@workspace_role(Role.VIEWER)
+def portfolio(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
     rows = selectors.portfolio_rows(workspace=workspace)
     context = _table_context(request, rows)
     if wants_fragment(request) and request.htmx.target == "client-table":
-        return render(request, "home/dashboard.html#client-table", context)
-    members = list(workspace_members(workspace=workspace))
-    steps = workspace_setup_steps(workspace=workspace, member_count=len(members))
+        return render(request, "home/portfolio.html#client-table", context)
     bubbles, frame = charts.portfolio_map(rows)
     quadrants = [
         {
@@ -105,17 +140,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "more": max(0, len(placed) - QUADRANT_NAMES),
         }
         for code, label in QUADRANTS
-        for placed in [
-            sorted(
-                (b.row for b in bubbles if b.quadrant == code),
-                key=lambda row: -(row.revenue_share or 0),
-            )
-        ]
+        for placed in [frame["quadrants"][code] if frame else []]
     ]
-    alerts = selectors.alerts_showing(workspace=workspace, limit=ALERTS_SHOWN)
-    alerts_total = selectors.alerts_showing_count(workspace=workspace)
     context |= {
         "overview": selectors.overview(rows),
+        "client_total": len(rows),
         "bubbles": bubbles,
         "map": frame,
         "quadrants": quadrants,
@@ -126,28 +155,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             if row.client.status == ClientStatus.PROSPECT
             or (row.client.status == ClientStatus.ACTIVE and not _judged(row))
         ],
-        "alerts": alerts,
-        "alerts_total": alerts_total,
-        "alerts_more": max(0, alerts_total - len(alerts)),
-        "members": members,
-        "steps": steps,
-        "steps_left": sum(not step["done"] for step in steps),
-        "client_total": len(rows),
-        "recent": portfolio_selectors.recent_interactions(workspace=workspace, limit=10),
-    }
-    context |= selectors.alert_dates(workspace)
-    context |= {
-        "follow_ups": review_selectors.follow_ups_due(workspace=workspace, user=request.user),
-        "reviews_open": review_selectors.reviews_in_progress(
-            workspace=workspace, user=request.user
-        ),
         "departures": selectors.departures(workspace=workspace),
         "ended_by": dict(EndedBy.choices),
         "departure_reasons": dict(DepartureReason.choices),
     }
-    if request.membership.can_write:
-        context |= quick_log_context(workspace=workspace, author=request.user)
-    return render(request, "home/dashboard.html", context)
+    return render(request, "home/portfolio.html", context)
 
 
 HISTORY_DAYS = 180

@@ -15,7 +15,9 @@ CODE = uuid.UUID("12345678-1234-5678-1234-567812345678")
     "name, kwargs, path",
     [
         ("home:today", {}, "/w/acme/"),
+        ("home:portfolio", {}, "/w/acme/portfolio/"),
         ("home:client_health", {"code": CODE}, f"/w/acme/clients/{CODE}/health/"),
+        ("home:alerts", {}, "/w/acme/alerts/"),
         ("reviews:review_begin", {"code": CODE}, f"/w/acme/clients/{CODE}/review/"),
         ("reviews:decisions", {}, "/w/acme/reviews/"),
         ("reviews:review_detail", {"code": CODE}, f"/w/acme/reviews/{CODE}/"),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from .. import alerts, selectors, services
+from ..forms import AlertSnoozeForm
 from ..models import Alert, AlertStatus
 
 # action -> (service, needs a manager)
@@ -30,13 +32,22 @@ ACTIONS = {
 
 
 def _snooze_until(request: HttpRequest) -> dt.date:
-    try:
-        until = dt.date.fromisoformat(request.POST.get("until", ""))
-    except ValueError:
-        raise ValidationError(_("Choose the date until which to snooze the alert.")) from None
-    if until <= request.workspace.today():
-        raise ValidationError(_("Choose a date after today."))
-    return until
+    form = AlertSnoozeForm(request.POST, today=request.workspace.today())
+    if not form.is_valid():
+        raise ValidationError(
+            form.non_field_errors() or _("Choose the date until which to snooze the alert.")
+        )
+    return form.cleaned_data["until"]
+
+
+def _next(request: HttpRequest) -> str | None:
+    """The page of this workspace the alert was handled on, to go back to without JavaScript."""
+    path = request.POST.get("next", "")
+    if path.startswith(f"/w/{request.workspace.slug}/") and url_has_allowed_host_and_scheme(
+        path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return path
+    return None
 
 
 @require_POST
@@ -49,6 +60,14 @@ def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
         Alert.objects.select_related("client", "boundary").filter(client__deleted_at__isnull=True),
         code=code,
     )
+    back = _next(request)
+    # What the fragment needs to be drawn again as the page that sent it drew it.
+    context = {
+        "alert": alert,
+        "show_client": True,
+        "next": back,
+        "selectable": request.POST.get("selectable") == "1",
+    } | selectors.alert_dates(request.workspace)
     try:
         if action == "snooze":
             alerts.alert_snooze(alert=alert, by=request.user, until=_snooze_until(request))
@@ -60,20 +79,14 @@ def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         if wants_fragment(request):
-            context = {"alert": alert, "show_client": True} | selectors.alert_dates(
-                request.workspace
-            )
             return render_fragment(request, "assessments/_alert.html", context, status=422)
-        return redirect("home:today", ws=request.workspace.slug)
+        return redirect(back) if back else redirect("home:today", ws=request.workspace.slug)
     if wants_fragment(request):
         template = (
             "assessments/_alert.html"
             if alert.status == AlertStatus.OPEN
             else "assessments/_alert_done.html"
         )
-        context = {"alert": alert, "show_client": True, "muted": action == "mute"}
-        return render_fragment(
-            request, template, context | selectors.alert_dates(request.workspace)
-        )
+        return render_fragment(request, template, context | {"muted": action == "mute"})
     messages.success(request, _("Alert updated."))
-    return redirect("home:today", ws=request.workspace.slug)
+    return redirect(back) if back else redirect("home:today", ws=request.workspace.slug)

@@ -99,6 +99,63 @@
     scheduleAutohide(document);
   });
 
+  // After the quick log answers, the focus goes back to its first field (ready for the next
+  // entry), or to the first field it says is wrong.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const config = event.detail.requestConfig;
+    if (!config || !config.elt || config.elt.id !== "quick-log") return;
+    const form = document.getElementById("quick-log");
+    if (!form) return;
+    const field = form.querySelector("[aria-invalid=true]") || firstField(form);
+    if (field && document.activeElement !== field) field.focus();
+  });
+
+  // A link to the quick log (<a href="#quick-log">) puts the cursor in its first field; a
+  // .log-jump link floats on a phone while the form itself is out of sight.
+  function firstField(form) {
+    return form.querySelector("input:not([type=hidden]):not([disabled]), select, textarea");
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest('a[href="#quick-log"]');
+    const form = link && document.getElementById("quick-log");
+    if (!form) return;
+    event.preventDefault();
+    form.scrollIntoView({ block: "start" });
+    const field = firstField(form);
+    if (field) field.focus({ preventScroll: true });
+  });
+  const jump = document.querySelector(".log-jump");
+  if (jump && "IntersectionObserver" in window) {
+    const watch = new IntersectionObserver(function (entries) {
+      jump.hidden = entries.some(function (entry) { return entry.isIntersecting; });
+    });
+    const observe = function () {
+      const form = document.getElementById("quick-log");
+      watch.disconnect();
+      if (form) watch.observe(form);
+    };
+    observe();
+    // The form is swapped after each log (out of band) and with its errors (in place).
+    document.addEventListener("htmx:oobAfterSwap", observe);
+    document.addEventListener("htmx:afterSwap", observe);
+  }
+
+  // Once an entry is deleted or restored, the confirmation that offered to undo its logging
+  // has said all it had to: one Undo on the page, the entry's own.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    const target = event.detail.target;
+    if (!event.detail.successful || !target || !target.id || target.id.indexOf("entry-") !== 0) return;
+    const logged = document.getElementById("logged-" + target.id.slice("entry-".length));
+    if (!logged) return;
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || logged.contains(active);
+    logged.remove();
+    // The entry itself is on the page again by now (htmx swapped it before this event).
+    const entry = hadFocus && document.getElementById(target.id);
+    const button = entry && entry.querySelector("button");
+    if (button) button.focus();
+  });
+
   // Forms that end or abandon something ask first: <form data-confirm="Question?">.
   document.addEventListener("submit", function (event) {
     const form = event.target.closest("form[data-confirm]");
@@ -147,6 +204,54 @@
     navigator.clipboard.writeText(source.value || source.textContent.trim()).then(function () {
       const done = button.dataset.copied;
       if (done) button.textContent = done;
+    });
+  });
+
+  // "Select all on this page": <input type="checkbox" data-select-all="form-id"> ticks every
+  // checkbox of that form (form.elements has those tied to it by form="form-id" too). It sits in
+  // a [hidden] wrapper until this script shows it: without JavaScript it could do nothing.
+  function boxesOf(all) {
+    const form = document.getElementById(all.dataset.selectAll);
+    if (!form) return [];
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.type === "checkbox" && element !== all;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    const target = event.target;
+    if (target.matches("[data-select-all]")) {
+      boxesOf(target).forEach(function (box) {
+        box.checked = target.checked;
+      });
+      return;
+    }
+    if (target.type !== "checkbox" || !target.form || !target.form.id) return;
+    document.querySelectorAll('[data-select-all="' + target.form.id + '"]').forEach(function (all) {
+      const boxes = boxesOf(all);
+      const ticked = boxes.filter(function (box) { return box.checked; }).length;
+      all.checked = boxes.length > 0 && ticked === boxes.length;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+    });
+  });
+  document.addEventListener("htmx:load", function (event) {
+    event.detail.elt.querySelectorAll("[data-select-all]").forEach(function (all) {
+      const hidden = all.closest("[hidden]");
+      if (hidden) hidden.hidden = false;
+    });
+  });
+
+  // Menus made of <details data-menu>: Escape closes the open one and gives the focus back to
+  // its button; a click anywhere else closes it.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    const menu = event.target.closest("details[data-menu][open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
     });
   });
 })();

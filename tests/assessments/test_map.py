@@ -5,6 +5,7 @@ good health is never in a quadrant that speaks of renegotiating or ending."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import charts, selectors
-from assessments.choices import BAND_FLOORS, HEALTHY_SCORE, NOTABLE_SHARE
+from assessments.choices import AT_RISK_BANDS, BAND_FLOORS, HEALTHY_SCORE, NOTABLE_SHARE
 from assessments.models import HealthSnapshot
 from assessments.services import clients_rescore
 from portfolio.models import Client, ClientStatus
@@ -88,6 +89,61 @@ def test_the_vertical_line_sits_at_the_notable_share_and_stays_inside_the_map():
         assert frame["healthy_score"] == HEALTHY_SCORE
 
 
+def _large_portfolio(size: int) -> list[selectors.PortfolioRow]:
+    """`size` clients of every kind: a few large ones, many small ones, one in six troubled."""
+    rng = random.Random(5000)
+    weights = [rng.paretovariate(1.2) for _ in range(size)]
+    total = sum(weights)
+    rows = [
+        _row(
+            f"Client {n}",
+            rng.randint(5, 49) if n % 6 == 0 else rng.randint(50, 100),
+            weight / total,
+            hours=rng.uniform(1, 40),
+        )
+        for n, weight in enumerate(weights)
+    ]
+    total_hours = sum(row.hours for row in rows)
+    for row in rows:
+        row.hours_share = row.hours / total_hours
+    return rows
+
+
+def test_a_map_of_5000_clients_draws_the_troubled_and_the_largest_and_sums_up_the_rest():
+    rows = _large_portfolio(5000)
+    bubbles, frame = charts.portfolio_map(rows)
+    assert len(bubbles) == 60
+    drawn = {id(bubble.row) for bubble in bubbles}
+    troubled = sorted(
+        (r for r in rows if r.snapshot.band in AT_RISK_BANDS),
+        key=lambda r: (r.snapshot.score, -r.hours),
+    )
+    assert len(troubled) > 30
+    assert all(id(row) in drawn for row in troubled[:30])  # the most troubled half
+    largest = sorted(rows, key=lambda r: -r.revenue_share)
+    assert all(id(row) in drawn for row in largest[:30])  # and the clients that pay most
+    others = [row for row in rows if id(row) not in drawn]
+    summary = frame["others"]
+    assert summary["count"] == len(others) == 4940
+    healthy = sum(row.snapshot.score >= HEALTHY_SCORE for row in others)
+    assert (summary["healthy"], summary["healthy_share"]) == (healthy, healthy / 4940)
+    assert summary["troubled"] == sum(row.snapshot.band in AT_RISK_BANDS for row in others)
+    drawn_share = sum(bubble.row.revenue_share for bubble in bubbles)
+    assert drawn_share + summary["revenue_share"] == pytest.approx(1.0)
+    drawn_hours = sum(bubble.row.hours_share for bubble in bubbles)
+    assert drawn_hours + summary["hours_share"] == pytest.approx(1.0)
+    # The words still count every client, drawn or not, in its own quadrant.
+    assert sum(len(placed) for placed in frame["quadrants"].values()) == 5000
+    for code, placed in frame["quadrants"].items():
+        assert all(charts.quadrant(row.snapshot.score, row.revenue_share) == code for row in placed)
+
+
+def test_a_map_with_room_for_everyone_draws_everyone():
+    rows = _large_portfolio(60)
+    bubbles, frame = charts.portfolio_map(rows)
+    assert len(bubbles) == 60 and frame["others"] is None
+
+
 def test_the_trend_chart_draws_a_line_at_each_band_floor():
     day = dt.date(2026, 1, 1)
     snapshots = [
@@ -131,7 +187,7 @@ def _map_quadrants(workspace) -> dict[str, str]:
     return {bubble.row.client.name: bubble.quadrant for bubble in bubbles}
 
 
-def test_a_thriving_client_with_a_small_share_is_in_room_to_grow_on_the_dashboard(
+def test_a_thriving_client_with_a_small_share_is_in_room_to_grow_on_the_portfolio_map(
     anchor_and_little_gem, owner, logged_in
 ):
     _anchor, gem = anchor_and_little_gem
@@ -141,14 +197,14 @@ def test_a_thriving_client_with_a_small_share_is_in_room_to_grow_on_the_dashboar
     assert row.snapshot.band == "thriving"
     assert round(100 * row.revenue_share) == 2
     assert _map_quadrants(gem.workspace)["Little Gem"] == "room_to_grow"
-    page = logged_in(owner).get(reverse("home:today", kwargs={"ws": gem.workspace.slug}))
+    page = logged_in(owner).get(reverse("home:portfolio", kwargs={"ws": gem.workspace.slug}))
     words = page.content.decode().split('id="map-text"')[1]
     room = re.search(r"<strong>Room to grow</strong> \(1\): (.*?)</li>", words).group(1)
     assert "Little Gem" in room
     assert "Renegotiate" not in page.content.decode()
 
 
-def test_a_client_joining_or_ending_moves_no_other_client_on_the_dashboards_map(
+def test_a_client_joining_or_ending_moves_no_other_client_on_the_portfolio_map(
     scored_workspace, owner
 ):
     # Half, a quarter and a quarter of the revenue: with a line at an equal share (a third,
@@ -180,9 +236,10 @@ def test_a_client_joining_or_ending_moves_no_other_client_on_the_dashboards_map(
 
 def test_an_outsider_sees_nothing_of_the_map(anchor_and_little_gem, outsider, logged_in):
     _anchor, gem = anchor_and_little_gem
-    response = logged_in(outsider).get(reverse("home:today", kwargs={"ws": gem.workspace.slug}))
-    assert response.status_code == 404
-    assert b"Little Gem" not in response.content
+    for name in ("home:portfolio", "home:today"):
+        response = logged_in(outsider).get(reverse(name, kwargs={"ws": gem.workspace.slug}))
+        assert response.status_code == 404
+        assert b"Little Gem" not in response.content
 
 
 def test_the_client_page_marks_the_day_the_formula_changed(good_and_bad, owner, logged_in):

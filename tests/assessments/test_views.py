@@ -1,5 +1,5 @@
-"""The pages of assessments as a person uses them: dashboard, health panel, alert actions,
-scoring settings with preview, lines, and the weekly digest choice."""
+"""The pages of assessments as a person uses them: Today, the portfolio, the health panel,
+alert actions, scoring settings with preview, lines, and the weekly digest choice."""
 
 from __future__ import annotations
 
@@ -18,25 +18,30 @@ def url(name, workspace, **kwargs):
     return reverse(name, kwargs={"ws": workspace.slug, **kwargs})
 
 
-def test_the_dashboard_shows_bands_alerts_the_map_and_the_table(good_and_bad, owner, logged_in):
+def test_today_shows_the_alerts_and_the_portfolio_the_bands_the_map_and_the_table(
+    good_and_bad, owner, logged_in
+):
     good, bad = good_and_bad
     clients_rescore(workspace=good.workspace)
-    page = logged_in(owner).get(url("home:today", good.workspace)).content.decode()
+    browser = logged_in(owner)
+    today = browser.get(url("home:today", good.workspace)).content.decode()
+    assert "Disrespect" in today  # the bad client's alert
+    assert reverse("portfolio:client_detail", kwargs={"ws": "aurora", "code": bad.code}) in today
+    page = browser.get(url("home:portfolio", good.workspace)).content.decode()
     assert "Clients by health" in page
-    assert "Disrespect" in page  # the bad client's alert
     assert reverse("portfolio:client_detail", kwargs={"ws": "aurora", "code": bad.code}) in page
     assert "<circle" in page and "The map in words" in page
 
 
 def _table(client, workspace, **query) -> str:
     return client.get(
-        url("home:today", workspace),
+        url("home:portfolio", workspace),
         query,
         headers={"HX-Request": "true", "HX-Target": "client-table"},
     ).content.decode()
 
 
-def test_the_dashboard_table_puts_the_lowest_score_first_unless_asked_otherwise(
+def test_the_portfolio_table_puts_the_lowest_score_first_unless_asked_otherwise(
     good_and_bad, owner, logged_in
 ):
     good, _bad = good_and_bad
@@ -48,30 +53,34 @@ def test_the_dashboard_table_puts_the_lowest_score_first_unless_asked_otherwise(
     assert highest_first.index("Good Co") < highest_first.index("Bad Co")
 
 
-def test_an_empty_workspace_dashboard_says_what_to_do_next(workspace, owner, logged_in):
-    page = logged_in(owner).get(url("home:today", workspace)).content.decode()
-    assert "Add a client" in page
-    assert "The map appears once active clients have a score" in page
-    assert "No client has crossed one of your lines" in page
+def test_an_empty_workspace_says_what_to_do_next(workspace, owner, logged_in):
+    browser = logged_in(owner)
+    today = browser.get(url("home:today", workspace)).content.decode()
+    assert "Add a client" in today
+    assert "No client has crossed one of your lines" in today
+    portfolio = browser.get(url("home:portfolio", workspace)).content.decode()
+    assert "The map appears once active clients have a score" in portfolio
+    assert "No clients in your portfolio yet." in portfolio
 
 
 @pytest.mark.parametrize("clients", [2, 12])
-def test_the_dashboard_costs_the_same_queries_for_2_or_12_clients(
-    scored_workspace, owner, logged_in, clients, django_assert_num_queries
+@pytest.mark.parametrize(("name", "queries"), [("home:today", 15), ("home:portfolio", 9)])
+def test_today_and_the_portfolio_cost_the_same_queries_for_2_or_12_clients(
+    scored_workspace, owner, logged_in, clients, name, queries, django_assert_num_queries
 ):
     for n in range(clients):
         client = ClientFactory(workspace=scored_workspace, name=f"Client {n}")
         history(client, owner, days=10, invoices=1)
     clients_rescore(workspace=scored_workspace)
     browser = logged_in(owner)
-    with django_assert_num_queries(17):
-        browser.get(url("home:today", scored_workspace))
+    with django_assert_num_queries(queries):
+        browser.get(url(name, scored_workspace))
 
 
 def test_sorting_the_table_by_htmx_returns_only_the_table(good_and_bad, owner, logged_in):
     clients_rescore(workspace=good_and_bad[0].workspace)
     response = logged_in(owner).get(
-        url("home:today", good_and_bad[0].workspace) + "?sort=-score",
+        url("home:portfolio", good_and_bad[0].workspace) + "?sort=-score",
         headers={"HX-Request": "true", "HX-Target": "client-table"},
     )
     page = response.content.decode()
@@ -358,7 +367,7 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
     owner.save()
     browser = logged_in(owner)
     pages = [
-        browser.get(url("home:today", good.workspace)).content.decode(),
+        browser.get(url("home:portfolio", good.workspace)).content.decode(),
         browser.get(url("home:client_health", good.workspace, code=good.code)).content.decode(),
     ]
     for page in pages:
@@ -368,7 +377,7 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
             assert all(pair.count(",") == 1 for pair in points.split()), points
 
 
-def test_the_dashboards_snooze_field_starts_a_week_ahead(good_and_bad, owner, logged_in):
+def test_the_snooze_field_on_today_starts_a_week_ahead(good_and_bad, owner, logged_in):
     clients_rescore(workspace=good_and_bad[1].workspace)
     page = logged_in(owner).get(url("home:today", good_and_bad[1].workspace)).content.decode()
     week = good_and_bad[1].workspace.today() + dt.timedelta(days=7)
@@ -376,7 +385,7 @@ def test_the_dashboards_snooze_field_starts_a_week_ahead(good_and_bad, owner, lo
     assert f'value="{week.isoformat()}"' in page
 
 
-def test_acknowledged_alerts_add_no_query_per_alert_to_the_dashboard(
+def test_acknowledged_alerts_add_no_query_per_alert_to_today(
     good_and_bad, owner, logged_in, django_assert_max_num_queries
 ):
     _good, bad = good_and_bad

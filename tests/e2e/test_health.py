@@ -1,8 +1,10 @@
-"""The health of the portfolio as a person meets it: alerts handled in place, the table sorted
-without a reload and the back button, the health panel on a client's page."""
+"""The health of the portfolio as a person meets it: alerts handled in place on Today, the
+portfolio's table sorted without a reload and the back button, the health panel on a client's
+page."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -42,10 +44,12 @@ def test_an_alert_is_snoozed_in_place_and_the_snooze_undone(dashboard: Page):
     alerts = page.locator("#alerts-title").locator("..")
     disrespect = alerts.locator("li.alert-item", has_text="Disrespect").first
     expect(disrespect).to_contain_text("Storm Ltd")
-    disrespect.get_by_role("button", name="Snooze").click()
+    disrespect.locator("summary", has_text="More").click()  # the menu of the other actions
+    disrespect.get_by_role("button", name="1 week").click()
     expect(alerts).to_contain_text("Snoozed until")
     alert = Alert.objects.get(client__name="Storm Ltd", boundary__kind="disrespect")
     assert alert.status == AlertStatus.SNOOZED
+    assert alert.snoozed_until == page.workspace.today() + dt.timedelta(days=7)
     alerts.get_by_role("button", name="Undo").click()
     expect(alerts.locator("li.alert-item", has_text="Disrespect").first).to_contain_text(
         "Storm Ltd"
@@ -55,10 +59,15 @@ def test_an_alert_is_snoozed_in_place_and_the_snooze_undone(dashboard: Page):
     assert page.evaluate("window.__marker") == "same page"  # never reloaded
 
 
+def open_the_portfolio(page: Page) -> None:
+    page.goto(f"{page.base_url}/w/{page.workspace.slug}/portfolio/")
+
+
 def test_sorting_the_table_keeps_the_page_and_the_back_button_restores_the_order(
     dashboard: Page,
 ):
     page = dashboard
+    open_the_portfolio(page)
     page.evaluate("window.__marker = 'same page'")
     table = page.locator("#client-table")
     first_row = table.locator("tbody tr").first
@@ -73,6 +82,7 @@ def test_sorting_the_table_keeps_the_page_and_the_back_button_restores_the_order
 
 def test_a_map_bubble_opens_its_client_whose_page_explains_the_score(dashboard: Page):
     page = dashboard
+    open_the_portfolio(page)
     page.locator("a.bubble-link[aria-label^='Storm Ltd']").click()
     expect(page.locator("h1")).to_have_text("Storm Ltd")
     panel = page.locator("#health-panel")

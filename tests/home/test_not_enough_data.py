@@ -1,5 +1,6 @@
 """Too little evidence is its own state, not a band, and a prospect is a prospect: on the
-dashboard (table, counts, the map's list of clients left off it) and on the health panel."""
+portfolio page (table, counts, the map's list of clients left off it), in Today's summary of
+the portfolio and on the health panel."""
 
 from __future__ import annotations
 
@@ -58,18 +59,20 @@ def _table(page: str) -> str:
 
 
 @pytest.mark.parametrize("persona", ["owner", "viewer"])
-def test_a_client_with_too_little_data_is_not_enough_data_yet_on_the_dashboard(
+def test_a_client_with_too_little_data_is_not_enough_data_yet_on_the_portfolio(
     newcomer, persona, request, logged_in
 ):
-    page = logged_in(request.getfixturevalue(persona)).get(url("home:today", newcomer.workspace))
+    page = logged_in(request.getfixturevalue(persona)).get(
+        url("home:portfolio", newcomer.workspace)
+    )
     page = page.content.decode()
     assert "Not enough data yet" in _table(page)
     assert not BAND_BADGE.search(_table(page))  # no band badge for it anywhere in the table
     assert "Score over the last 90 days" not in page  # nor a sparkline of a guess
 
 
-def test_the_dashboard_counts_it_apart_and_not_under_watch(newcomer, owner, logged_in):
-    response = logged_in(owner).get(url("home:today", newcomer.workspace))
+def test_the_portfolio_counts_it_apart_and_not_under_watch(newcomer, owner, logged_in):
+    response = logged_in(owner).get(url("home:portfolio", newcomer.workspace))
     overview = response.context["overview"]
     assert overview.not_enough_data == 1
     assert dict((band, count) for band, _label, count in overview.band_counts)["watch"] == 0
@@ -79,6 +82,14 @@ def test_the_dashboard_counts_it_apart_and_not_under_watch(newcomer, owner, logg
     assert _count_of(counts, "watch") == 0
 
 
+def test_todays_summary_counts_it_apart_and_not_under_watch(newcomer, prospect, owner, logged_in):
+    page = logged_in(owner).get(url("home:today", newcomer.workspace)).content.decode()
+    summary = page.split('id="portfolio-summary">')[1].split("</p>")[0]
+    assert "2 clients:" in summary
+    assert "band-not_enough_data" in summary and "band-prospect" in summary
+    assert not BAND_BADGE.search(summary)
+
+
 def test_a_guess_on_too_little_data_is_not_counted_as_hours_on_troubled_clients(
     scored_workspace, owner, logged_in
 ):
@@ -86,7 +97,7 @@ def test_a_guess_on_too_little_data_is_not_counted_as_hours_on_troubled_clients(
     history(client, owner, days=4, invoices=0, feeling=-2, flags=["disrespect"])
     clients_rescore(workspace=scored_workspace)
     assert HealthSnapshot.objects.get(client=client).confidence == "low"
-    response = logged_in(owner).get(url("home:today", scored_workspace))
+    response = logged_in(owner).get(url("home:portfolio", scored_workspace))
     assert response.context["overview"].at_risk_hours_share == 0
 
 
@@ -94,7 +105,7 @@ def test_the_map_lists_clients_with_too_little_data_and_prospects_as_not_enough_
     good_and_bad, newcomer, prospect, owner, logged_in
 ):
     clients_rescore(workspace=newcomer.workspace)
-    page = logged_in(owner).get(url("home:today", newcomer.workspace)).content.decode()
+    page = logged_in(owner).get(url("home:portfolio", newcomer.workspace)).content.decode()
     words = page.split('id="map-text"')[1].split("</ul>")[0]
     unplaced = re.search(r"Not on the map: not enough data yet</strong> \(2\): (.*?)</li>", words)
     assert "Newcomer" in unplaced.group(1) and "Maybe Ltd" in unplaced.group(1)
@@ -104,18 +115,18 @@ def test_the_map_lists_clients_with_too_little_data_and_prospects_as_not_enough_
 def test_with_no_client_on_the_map_yet_the_list_of_those_left_off_still_shows(
     newcomer, owner, logged_in
 ):
-    page = logged_in(owner).get(url("home:today", newcomer.workspace)).content.decode()
+    page = logged_in(owner).get(url("home:portfolio", newcomer.workspace)).content.decode()
     assert "The map appears once active clients have a score" in page
     assert "Not on the map: not enough data yet" in page
 
 
 def test_a_prospect_shows_prospect_and_no_band(prospect, owner, logged_in):
     browser = logged_in(owner)
-    dashboard = browser.get(url("home:today", prospect.workspace))
-    table = _table(dashboard.content.decode())
+    portfolio = browser.get(url("home:portfolio", prospect.workspace))
+    table = _table(portfolio.content.decode())
     assert "band-prospect" in table and "Prospect" in table
     assert not BAND_BADGE.search(table)
-    overview = dashboard.context["overview"]
+    overview = portfolio.context["overview"]
     assert overview.prospects == 1
     assert sum(count for _band, _label, count in overview.band_counts) == 0
     panel = browser.get(url("home:client_health", prospect.workspace, code=prospect.code))

@@ -353,8 +353,8 @@ def test_they_ended_it_records_when_and_why_without_blame(client_a, member, logg
         "other_provider",
     )
     assert client_a.end_reason == "Reply faster to quotes."
-    dashboard = browser.get(url("home:today", client_a.workspace)).content.decode()
-    assert "Departures" in dashboard and "Chose another provider" in dashboard
+    portfolio = browser.get(url("home:portfolio", client_a.workspace)).content.decode()
+    assert "Departures" in portfolio and "Chose another provider" in portfolio
 
 
 def test_a_viewer_cannot_start_a_review(client_a, viewer, logged_in):

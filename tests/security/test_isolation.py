@@ -43,6 +43,8 @@ class WorkspaceURL:
     kwargs: callable  # objects of workspace A -> URL kwargs (besides `ws`)
     viewer_get: int  # what a viewer of A gets on GET: 200, or 403 where the role is too low
     viewer_may_post: bool = False  # only "leave": even a viewer may leave
+    # objects of workspace A -> form data a POST adds to POST_DATA (what names A's objects)
+    post_data: callable = None
 
 
 def no_kwargs(objects):
@@ -51,6 +53,7 @@ def no_kwargs(objects):
 
 WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "home:today": WorkspaceURL(no_kwargs, 200),
+    "home:portfolio": WorkspaceURL(no_kwargs, 200),
     "workspace:settings": WorkspaceURL(no_kwargs, 200),
     "workspace:leave": WorkspaceURL(no_kwargs, 200, viewer_may_post=True),
     "workspace:delete": WorkspaceURL(no_kwargs, 403),
@@ -86,6 +89,8 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "portfolio:import_status": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "home:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    # GET the page, POST acknowledge the alerts named.
+    "home:alerts": WorkspaceURL(no_kwargs, 200, post_data=lambda o: {"alerts": [o.alert.code]}),
     "assessments:alert_action": WorkspaceURL(
         lambda o: {"code": o.alert.code, "action": "resolve"}, 405
     ),
@@ -317,6 +322,11 @@ def url_for(name, slug, objects):
     return reverse(name, kwargs={"ws": slug, **WORKSPACE_URLS[name].kwargs(objects)})
 
 
+def post_data_for(name, objects):
+    extra = WORKSPACE_URLS[name].post_data
+    return {**POST_DATA, **(extra(objects) if extra else {})}
+
+
 @pytest.mark.parametrize("name", sorted(WORKSPACE_URLS))
 def test_an_outsider_gets_404_for_every_page_of_another_workspace(
     name, objects_of_a, outsider, logged_in
@@ -325,7 +335,7 @@ def test_an_outsider_gets_404_for_every_page_of_another_workspace(
     before = snapshot()
     url = url_for(name, objects_of_a.workspace.slug, objects_of_a)
     assert client.get(url).status_code == 404
-    assert client.post(url, POST_DATA).status_code == 404
+    assert client.post(url, post_data_for(name, objects_of_a)).status_code == 404
     assert snapshot() == before
 
 
@@ -344,6 +354,21 @@ def test_objects_of_another_workspace_are_404_under_the_outsiders_own_workspace(
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    "name", sorted(n for n, spec in WORKSPACE_URLS.items() if spec.post_data is not None)
+)
+def test_objects_of_another_workspace_named_in_a_post_are_left_alone(
+    name, objects_of_a, outsider, other_workspace, logged_in
+):
+    """The outsider owns workspace B: A's objects named in a form posted to B's own page are
+    ignored (B's page answers as for codes that do not exist) and stay as they were."""
+    client = logged_in(outsider)
+    before = snapshot()
+    url = url_for(name, other_workspace.slug, objects_of_a)
+    assert client.post(url, post_data_for(name, objects_of_a)).status_code in (200, 302, 404)
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("name", sorted(WORKSPACE_URLS))
 def test_a_viewer_can_read_but_change_nothing(name, objects_of_a, viewer, logged_in):
     client = logged_in(viewer)
@@ -353,7 +378,7 @@ def test_a_viewer_can_read_but_change_nothing(name, objects_of_a, viewer, logged
     if spec.viewer_may_post:
         pytest.skip("a viewer may leave the workspace; tested in test_workspaces")
     before = snapshot()
-    assert client.post(url, POST_DATA).status_code == 403
+    assert client.post(url, post_data_for(name, objects_of_a)).status_code == 403
     assert snapshot() == before
 
 
