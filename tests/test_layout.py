@@ -203,9 +203,7 @@ def test_every_icon_a_template_uses_is_in_the_vendored_sprite():
     assert (STATIC / SPRITE).with_name("LICENSE").exists()
 
 
-def test_the_client_page_has_one_heading_one_and_one_way_into_a_review(
-    logged_in, owner, workspace
-):
+def test_the_client_page_has_one_heading_one_and_one_way_into_a_review(logged_in, owner, workspace):
     from tests.factories import ClientFactory
 
     atlas = ClientFactory(workspace=workspace, name="Atlas", status="active")
@@ -220,7 +218,7 @@ def test_the_client_page_has_one_heading_one_and_one_way_into_a_review(
     review = reverse("reviews:review_begin", kwargs={"ws": workspace.slug, "code": atlas.code})
     assert page_html.count("<h1") == 1
     assert (page_html + panel_html).count(f'href="{review}"') == 1
-    assert "<th scope=\"col\"></th>" not in page_html  # every column header says what it is
+    assert '<th scope="col"></th>' not in page_html  # every column header says what it is
 
 
 def test_the_health_page_of_its_own_has_a_heading_one(logged_in, owner, workspace):
