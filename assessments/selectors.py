@@ -259,13 +259,20 @@ def score_histories(
     return histories
 
 
+def _alerts_showing_query(workspace: Workspace):
+    """The workspace's alerts that ask for attention today, clients in the trash left out."""
+    return (
+        Alert.objects.for_workspace(workspace)
+        .showing(workspace.today())
+        .filter(client__deleted_at__isnull=True)
+    )
+
+
 def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=None) -> list:
     """Alerts that ask for attention now, most severe and newest first (sorted and cut in
     SQL: a large workspace can have thousands)."""
     alerts = (
-        Alert.objects.for_workspace(workspace)
-        .showing(workspace.today())
-        .filter(client__deleted_at__isnull=True)
+        _alerts_showing_query(workspace)
         .select_related("client", "boundary", "handled_by")
         .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
     )
@@ -285,9 +292,7 @@ def alerts_list(
     filtered by severity, client name or company, and the client's owner (a user id, or
     `NO_OWNER`); lazy, for a paginator to count and cut in SQL."""
     alerts = (
-        Alert.objects.for_workspace(workspace)
-        .showing(workspace.today())
-        .filter(client__deleted_at__isnull=True)
+        _alerts_showing_query(workspace)
         .select_related("client", "boundary", "handled_by")
         .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
     )
@@ -305,12 +310,7 @@ def alerts_list(
 
 
 def alerts_showing_count(*, workspace: Workspace) -> int:
-    return (
-        Alert.objects.for_workspace(workspace)
-        .showing(workspace.today())
-        .filter(client__deleted_at__isnull=True)
-        .count()
-    )
+    return _alerts_showing_query(workspace).count()
 
 
 @dataclass
