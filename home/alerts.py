@@ -19,6 +19,7 @@ from assessments import selectors
 from assessments.alerts import alerts_acknowledge
 from assessments.forms import AlertFilterForm, AlertsAcknowledgeForm
 from assessments.models import AlertStatus
+from portfolio.selectors import workspace_has_clients
 
 PAGE_SIZE = 25
 TEMPLATE = "home/alerts.html"
@@ -38,6 +39,9 @@ def _context(request: HttpRequest) -> dict:
         "acknowledgeable": any(alert.status != AlertStatus.ACKNOWLEDGED for alert in page),
         "query": query.urlencode(),
         "filtered": any(filters.values()),
+        # A new workspace meets this page empty: its getting-started steps show here too.
+        "no_clients": not page.paginator.count
+        and not workspace_has_clients(workspace=request.workspace),
     } | selectors.alert_dates(request.workspace)
 
 

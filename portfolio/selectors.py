@@ -56,6 +56,11 @@ def client_list(
     )
 
 
+def workspace_has_clients(*, workspace: Workspace) -> bool:
+    """Whether the workspace holds a client outside the trash: a new one does not."""
+    return Client.objects.for_workspace(workspace).alive().exists()
+
+
 def client_choices(*, workspace: Workspace) -> list[tuple[str, str]]:
     """Names and codes of live clients, for the quick log's type-ahead."""
     return list(

@@ -59,8 +59,12 @@ def test_an_empty_workspace_says_what_to_do_next(workspace, owner, logged_in):
     assert "Add a client" in today
     assert "No client has crossed one of your lines" in today
     portfolio = browser.get(url("home:portfolio", workspace)).content.decode()
+    assert "Nothing in your portfolio yet" in portfolio
+    assert url("portfolio:client_create", workspace) in portfolio
+    # A client with nothing logged yet: the map says what it waits for.
+    ClientFactory(workspace=workspace, status="active")
+    portfolio = browser.get(url("home:portfolio", workspace)).content.decode()
     assert "The map appears once active clients have a score" in portfolio
-    assert "No clients in your portfolio yet." in portfolio
 
 
 @pytest.mark.parametrize("clients", [2, 12])

@@ -191,6 +191,7 @@ def test_a_member_of_another_workspace_is_no_owner_to_filter_by(
 
 
 def test_no_alert_says_so_and_offers_one_thing_to_do(workspace, manager, member, logged_in):
+    ClientFactory(workspace=workspace)  # a workspace under way (a new one is shown its steps)
     browser = logged_in(manager)
     page = browser.get(alerts_url(workspace)).content.decode()
     assert "No client has crossed one of your lines" in page

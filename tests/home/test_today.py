@@ -244,3 +244,30 @@ def test_the_steps_show_while_the_workspace_is_new_and_leave_once_it_is_set_up(
     ClientFactory(workspace=workspace)
     # …not for ever on the home of a freelancer who works alone.
     assert 'id="setup-title"' not in browser.get(url("home:today", workspace)).content.decode()
+
+
+@pytest.mark.parametrize(
+    "page", ["home:today", "home:portfolio", "home:alerts", "portfolio:client_list"]
+)
+def test_every_page_a_new_workspace_meets_empty_shows_the_steps(workspace, owner, logged_in, page):
+    browser = logged_in(owner)
+    html = browser.get(url(page, workspace)).content.decode()
+    steps = html.split('id="setup-title"')[1].split("</section>")[0]
+    assert "3 steps left" in steps
+    assert reverse("workspace:settings", kwargs={"ws": workspace.slug}) in steps
+    assert "Add a client" in html  # the empty state's one action
+    # Once the workspace has a client, only Today keeps them (while a step that matters waits).
+    ClientFactory(workspace=workspace)
+    html = browser.get(url(page, workspace)).content.decode()
+    assert ('id="setup-title"' in html) == (page == "home:today")
+
+
+def test_the_steps_action_reads_as_a_verb_in_every_language(workspace, owner, logged_in):
+    """'Open' is also an invoice's status: the step's button says "open it", not "unpaid"."""
+    browser = logged_in(owner)
+    for language, action in (("pt-br", "Abrir"), ("es", "Abrir")):
+        owner.language = language
+        owner.save(update_fields=["language"])
+        html = browser.get(url("home:portfolio", workspace)).content.decode()
+        steps = html.split('id="setup-title"')[1].split("</section>")[0]
+        assert f">{action}<" in steps, language
