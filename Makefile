@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations messages compile-messages check e2e worker clean
+.PHONY: run test install lint format migrations messages compile-messages check e2e worker screenshots clean
 
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -56,6 +56,10 @@ compile-messages: $(STAMP)
 
 worker: $(STAMP)
 	DEBUG=true TASK_BACKEND=database $(PY) manage.py db_worker
+
+# README's pictures (docs/screenshots/), from the demo in a throwaway database; needs Chromium.
+screenshots: $(STAMP)
+	$(PY) bin/screenshots.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles artifacts

@@ -1,19 +1,40 @@
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from .models import WORKSPACE_SETTINGS, Invitation, Role, User, Weekday, Workspace
 from .selectors import workspace_slug_suggest
-from .widgets import LongSelect
+from .timezones import current_name, current_zones, label, time_zone_choices
+from .widgets import TimeZoneSelect
 
-TIME_ZONE_CHOICES = [
-    (zone, zone.replace("_", " "))
-    for zone in sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-]
+
+class TimeZoneField(forms.ChoiceField):
+    """The current zones, common ones first (see accounts.timezones). A zone saved under an
+    old name is kept: `keep` adds it, selected, with a note, so that saving the form again
+    does not lose it or fail."""
+
+    widget = TimeZoneSelect
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", _("Time zone"))
+        super().__init__(choices=time_zone_choices(), **kwargs)
+
+    def keep(self, saved: str) -> None:
+        if not saved or saved in current_zones():
+            return
+        self.choices = [(saved, label(saved)), *self.choices]
+        if current := current_name(saved):
+            self.help_text = _(
+                "“%(saved)s” is an old name of the time zone %(current)s. It still works; choose "
+                "%(current)s to use its current name."
+            ) % {"saved": saved, "current": current}
+        else:
+            self.help_text = _(
+                "“%(saved)s” is not one of the current time zone names. It still works until you "
+                "choose another."
+            ) % {"saved": saved}
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -90,9 +111,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class WorkspaceSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
-    )
+    time_zone = TimeZoneField()
     working_days = forms.TypedMultipleChoiceField(
         label=_("Working days"),
         choices=Weekday.choices,
@@ -110,11 +129,13 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "target_hourly_rate": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].keep(self.instance.time_zone)
+
 
 class WorkspaceCreateForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=TIME_ZONE_CHOICES, widget=LongSelect
-    )
+    time_zone = TimeZoneField()
 
     class Meta:
         model = Workspace

@@ -81,7 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_unique_ci",
+                violation_error_message=_("An account with this email address exists already."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,11 +214,13 @@ class Workspace(models.Model):
             models.CheckConstraint(
                 condition=models.Q(work_starts_at__lt=models.F("work_ends_at")),
                 name="workspace_working_day_not_empty",
+                violation_error_message=_("Choose at least one working day."),
             ),
             models.CheckConstraint(
                 condition=models.Q(target_hourly_rate__isnull=True)
                 | models.Q(target_hourly_rate__gt=0),
                 name="workspace_target_rate_positive",
+                violation_error_message=_("The target hourly rate must be more than zero."),
             ),
         ]
 
@@ -306,10 +312,14 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "user"], name="membership_unique_user_per_workspace"
+                fields=["workspace", "user"],
+                name="membership_unique_user_per_workspace",
+                violation_error_message=_("This person is a member of the workspace already."),
             ),
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="membership_role_valid",
+                violation_error_message=_("Choose one of the roles offered."),
             ),
         ]
 
@@ -382,7 +392,9 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="invitation_role_valid"
+                condition=models.Q(role__in=Role.values),
+                name="invitation_role_valid",
+                violation_error_message=_("Choose one of the roles offered."),
             ),
         ]
         indexes = [

@@ -79,6 +79,9 @@ class ScoringSettings(models.Model):
             models.CheckConstraint(
                 condition=models.Q(half_life_days__gte=7, window_days__gte=30),
                 name="scoring_settings_sane_periods",
+                violation_error_message=_(
+                    "The half-life must be at least 7 days and the window at least 30."
+                ),
             ),
         ]
 
@@ -132,9 +135,15 @@ class HealthSnapshot(models.Model):
         verbose_name = _("health snapshot")
         verbose_name_plural = _("health snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["client", "as_of"], name="snapshot_one_per_day"),
+            models.UniqueConstraint(
+                fields=["client", "as_of"],
+                name="snapshot_one_per_day",
+                violation_error_message=_("This client has a score for this day already."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(score__lte=100), name="snapshot_score_at_most_100"
+                condition=models.Q(score__lte=100),
+                name="snapshot_score_at_most_100",
+                violation_error_message=_("A score runs from 0 to 100."),
             ),
         ]
         indexes = [
@@ -175,6 +184,9 @@ class AgreedStep(models.Model):
             models.CheckConstraint(
                 condition=models.Q(check_on__gte=models.F("agreed_on")),
                 name="agreed_step_checked_after_agreed",
+                violation_error_message=_(
+                    "The day to check again comes after the day the step was agreed."
+                ),
             ),
         ]
 
@@ -207,12 +219,20 @@ class Boundary(models.Model):
         verbose_name_plural = _("boundaries")
         ordering = ["kind"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "kind"], name="boundary_one_per_kind"),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=BoundaryKind.values), name="boundary_kind_valid"
+            models.UniqueConstraint(
+                fields=["workspace", "kind"],
+                name="boundary_one_per_kind",
+                violation_error_message=_("There is a line of this kind already: change that one."),
             ),
             models.CheckConstraint(
-                condition=models.Q(threshold__gte=-2), name="boundary_threshold_sane"
+                condition=models.Q(kind__in=BoundaryKind.values),
+                name="boundary_kind_valid",
+                violation_error_message=_("Choose one of the kinds of line offered."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(threshold__gte=-2),
+                name="boundary_threshold_sane",
+                violation_error_message=_("Choose a threshold of −2 or more."),
             ),
         ]
 
@@ -263,10 +283,12 @@ class Alert(models.Model):
                 fields=["client", "boundary"],
                 condition=~models.Q(status="resolved"),
                 name="alert_one_unresolved_per_boundary",
+                violation_error_message=_("This client has an open alert for this line already."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="snoozed") | models.Q(snoozed_until__isnull=False),
                 name="alert_snooze_has_date",
+                violation_error_message=_("A snoozed alert needs the day it comes back."),
             ),
         ]
         indexes = [
@@ -290,7 +312,11 @@ class DigestSent(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["membership", "week_start"], name="digest_once_a_week"),
+            models.UniqueConstraint(
+                fields=["membership", "week_start"],
+                name="digest_once_a_week",
+                violation_error_message=_("This week's digest was sent already."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import day_check
 from accounts.models import Membership, User, Workspace
 
 from .models import (
@@ -56,6 +57,14 @@ class ClientForm(forms.ModelForm):
             "end_reason": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            # One "why": the reason from the list; the text is what was learned.
+            "departure_reason": _("Why it ended"),
+            "end_reason": _("What you learned (optional)"),
+        }
+
+    # What only an ended relationship has: shown while the status says "Ended".
+    END_FIELDS = ("ended_on", "ended_by", "departure_reason", "end_reason")
 
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +75,25 @@ class ClientForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["owner"].initial = self.instance.owner_id
             self.fields["version"].initial = self.instance.version
+        self.today = workspace.today()
+
+    def field_groups(self) -> dict[str, list]:
+        """The visible fields before the ending ones, the ending ones, and those after."""
+        visible = list(self.visible_fields())
+        names = [field.name for field in visible]
+        first = min(names.index(name) for name in self.END_FIELDS)
+        return {
+            "before": [f for f in visible[:first] if f.name not in self.END_FIELDS],
+            "ending": [self[name] for name in self.END_FIELDS],
+            "after": [f for f in visible[first:] if f.name not in self.END_FIELDS],
+        }
+
+    def clean_started_on(self):
+        # A prospect may start next year; not in 2099.
+        return day_check(self.cleaned_data["started_on"], today=self.today, days_ahead=366)
+
+    def clean_ended_on(self):
+        return day_check(self.cleaned_data["ended_on"], today=self.today)
 
     def clean(self):
         cleaned = super().clean()
@@ -73,6 +101,9 @@ class ClientForm(forms.ModelForm):
             self.add_error(
                 "status", _("A client that ended has the status “Ended”. Change one of the two.")
             )
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("It cannot end before it started."))
         return cleaned
 
     def changes(self) -> dict:
@@ -118,9 +149,7 @@ class DepartureForm(forms.Form):
         self.fields["ended_on"].initial = today
 
     def clean_ended_on(self):
-        ended_on = self.cleaned_data["ended_on"]
-        if ended_on > self.today:
-            raise forms.ValidationError(_("Choose a day that has come already."))
+        ended_on = day_check(self.cleaned_data["ended_on"], today=self.today)
         if self.client.started_on and ended_on < self.client.started_on:
             raise forms.ValidationError(_("It cannot end before it started."))
         return ended_on
@@ -171,6 +200,10 @@ class InteractionForm(forms.Form):
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+
+    def clean_occurred_on(self):
+        # What happened has happened: not tomorrow, not in 1900.
+        return day_check(self.cleaned_data["occurred_on"], today=self.workspace.today())
 
     def clean_client(self) -> Client:
         name = self.cleaned_data["client"].strip()
@@ -251,10 +284,27 @@ class InvoiceForm(forms.ModelForm):
 
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.today = workspace.today()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["issued_on"].initial = workspace.today()
+            self.fields["issued_on"].initial = self.today
+
+    def clean_issued_on(self):
+        return day_check(self.cleaned_data["issued_on"], today=self.today, days_ahead=366)
+
+    def clean_due_on(self):
+        return day_check(self.cleaned_data["due_on"], today=self.today, days_ahead=3 * 366)
+
+    def clean_paid_on(self):
+        return day_check(self.cleaned_data["paid_on"], today=self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, due = cleaned.get("issued_on"), cleaned.get("due_on")
+        if issued and due and due < issued:
+            self.add_error("due_on", _("The due date cannot come before the issue date."))
+        return cleaned
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -126,19 +126,31 @@ class Client(models.Model):
         constraints = [
             # Names are unique per workspace ignoring case (services strip the spaces), trash
             # included: restoring a client never collides with a newer one.
-            models.UniqueConstraint(Lower("name"), "workspace", name="client_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "workspace",
+                name="client_name_unique_ci",
+                violation_error_message=_(
+                    "A client with this name exists already in this workspace "
+                    "(look in the trash too)."
+                ),
+            ),
             models.CheckConstraint(
-                condition=models.Q(status__in=ClientStatus.values), name="client_status_valid"
+                condition=models.Q(status__in=ClientStatus.values),
+                name="client_status_valid",
+                violation_error_message=_("Choose one of the statuses offered."),
             ),
             models.CheckConstraint(
                 condition=models.Q(rate__isnull=True) | models.Q(rate__gte=0),
                 name="client_rate_not_negative",
+                violation_error_message=_("The rate cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(started_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="client_ends_after_it_starts",
+                violation_error_message=_("It cannot end before it started."),
             ),
         ]
         indexes = [
@@ -268,18 +280,25 @@ class Interaction(models.Model):
         verbose_name_plural = _("interactions")
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "external_id"], name="interaction_external_id_unique"
+                fields=["workspace", "external_id"],
+                name="interaction_external_id_unique",
+                violation_error_message=_("This entry was imported already."),
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=InteractionKind.values), name="interaction_kind_valid"
+                condition=models.Q(kind__in=InteractionKind.values),
+                name="interaction_kind_valid",
+                violation_error_message=_("Choose one of the kinds offered."),
             ),
             models.CheckConstraint(
                 condition=models.Q(feeling__isnull=True)
                 | models.Q(feeling__gte=-2, feeling__lte=2),
                 name="interaction_feeling_range",
+                violation_error_message=_("Choose a feeling from −2 to +2."),
             ),
             models.CheckConstraint(
-                condition=models.Q(minutes__lte=24 * 60), name="interaction_minutes_max_a_day"
+                condition=models.Q(minutes__lte=24 * 60),
+                name="interaction_minutes_max_a_day",
+                violation_error_message=_("An entry lasts at most a day (1,440 minutes)."),
             ),
         ]
         indexes = [
@@ -360,18 +379,28 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "number"], name="invoice_number_unique"),
+            models.UniqueConstraint(
+                fields=["workspace", "number"],
+                name="invoice_number_unique",
+                violation_error_message=_(
+                    "An invoice with this number exists already in this workspace."
+                ),
+            ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="invoice_amount_not_negative"
+                condition=models.Q(amount__gte=0),
+                name="invoice_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=models.Q(due_on__isnull=True)
                 | models.Q(due_on__gte=models.F("issued_on")),
                 name="invoice_due_after_issue",
+                violation_error_message=_("The due date cannot come before the issue date."),
             ),
             models.CheckConstraint(
                 condition=models.Q(paid_on__isnull=True) | models.Q(paid_amount__isnull=False),
                 name="invoice_paid_has_amount",
+                violation_error_message=_("Say how much was paid."),
             ),
         ]
         indexes = [
@@ -530,3 +559,35 @@ class ImportUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} upload {self.code}"
+
+
+class HandOver(models.Model):
+    """A moment of a client's history that is not contact with it: who handed the client to
+    whom, when, and the note left for the new owner (with the review that decided it, when one
+    did). It shows in the client's history and never counts in a score."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="hand_overs")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="hand_overs")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    # The review that decided it (reviews live in a layer above: its code, not a key).
+    review_code = models.UUIDField(null=True, blank=True)
+
+    objects = WorkspaceQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "-occurred_at"], name="handover_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.to_owner}"

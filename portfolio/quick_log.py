@@ -1,5 +1,6 @@
 """What the quick log form needs, wherever it is shown (the workspace home, the client page, and
-the quick log's own answers): the form preset with the author's last kind and minutes."""
+the quick log's own answers): the form preset with the author's usual kind and minutes, with
+the client of the page when there is one."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ def quick_log_context(
     *, workspace: Workspace, author: User, client: Client | None = None, form=None
 ) -> dict:
     if form is None:
-        defaults = selectors.interaction_defaults(workspace=workspace, author=author)
+        defaults = selectors.interaction_defaults(workspace=workspace, author=author, client=client)
         initial = defaults | ({"client": client.name} if client else {})
         form = InteractionForm(workspace=workspace, initial=initial)
     return {

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,7 +13,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import User, Workspace
 
-from .models import Client, ClientStatus, Interaction, Invoice
+from .models import Client, ClientStatus, HandOver, Interaction, Invoice
 from .rules import noon_in
 
 LAST_CONTACT = Max("interactions__occurred_at", filter=Q(interactions__deleted_at__isnull=True))
@@ -186,6 +188,7 @@ class TimelineItem:
     invoice: Invoice | None = None
     # The invoice's status on the workspace's today (open, overdue, paid late…).
     invoice_status: str = ""
+    hand_over: HandOver | None = None
 
 
 def client_timeline(
@@ -225,7 +228,7 @@ def client_timeline(
     items.sort(key=lambda item: item.at, reverse=True)
     page = items[:size]
     if len(items) <= size:
-        return page, None
+        return _with_hand_overs(client, page, cursor, last_page=True), None
     shown_interactions = [i.interaction for i in page if i.interaction]
     shown_invoices = [i.invoice for i in page if i.invoice]
     interaction_at, interactions_done = _advance(
@@ -244,7 +247,25 @@ def client_timeline(
         size,
         key=lambda v: (v.issued_on, v.pk),
     )
+    page = _with_hand_overs(client, page, cursor, last_page=False)
     return page, TimelineCursor(interaction_at, invoice_at, interactions_done, invoices_done)
+
+
+def _with_hand_overs(
+    client: Client, page: list[TimelineItem], cursor: TimelineCursor, *, last_page: bool
+) -> list[TimelineItem]:
+    """The page with the hand-overs of its stretch of time: they are few, and follow the two
+    streams' pages (after the previous page's end, down to this page's last item)."""
+    query = HandOver.objects.filter(client=client).select_related("by", "from_owner", "to_owner")
+    ends = [cursor.interaction[0]] if cursor.interaction else []
+    if cursor.invoice:
+        ends.append(noon_in(client.workspace, cursor.invoice[0]))
+    if ends:
+        query = query.filter(occurred_at__lte=max(ends))
+    if page and not last_page:
+        query = query.filter(occurred_at__gt=page[-1].at)
+    notes = [TimelineItem(at=h.occurred_at, hand_over=h) for h in query.order_by("-occurred_at")]
+    return sorted(page + notes, key=lambda item: item.at, reverse=True)
 
 
 def _advance(fetched, shown, previous, was_done, size, *, key):
@@ -254,16 +275,36 @@ def _advance(fetched, shown, previous, was_done, size, *, key):
     return (key(shown[-1]) if shown else previous), False
 
 
-def interaction_defaults(*, workspace: Workspace, author: User) -> dict:
-    """The quick log starts from the author's last entry: same kind, same minutes."""
-    last = (
-        Interaction.objects.for_workspace(workspace)
-        .filter(author=author, deleted_at__isnull=True)
-        .order_by("-created_at")
-        .values("kind", "minutes")
-        .first()
-    )
-    return last or {"kind": "message", "minutes": 15}
+# The quick log's memory: the author's recent entries, where it finds the usual kind (among the
+# newest) and the usual length of a kind.
+USUAL_KIND_ENTRIES = 30
+RECENT_ENTRIES = 100
+FIRST_DEFAULTS = {"kind": "message", "minutes": 15}
+
+
+def interaction_defaults(
+    *, workspace: Workspace, author: User, client: Client | None = None
+) -> dict:
+    """Where the quick log starts. With a client: the author's last kind with that client;
+    without: the author's most usual kind. Never longer than the author's typical entry of that
+    kind (the median), so one long complaint call does not become the default."""
+    entries = Interaction.objects.for_workspace(workspace).alive().filter(author=author)
+    last = None
+    if client is not None:
+        last = (
+            entries.filter(client=client).order_by("-created_at").values("kind", "minutes").first()
+        )
+    recent = list(entries.order_by("-created_at").values_list("kind", "minutes")[:RECENT_ENTRIES])
+    if not recent:
+        return dict(FIRST_DEFAULTS)
+    if last is None:
+        kind = Counter(k for k, _m in recent[:USUAL_KIND_ENTRIES]).most_common(1)[0][0]
+        minutes = None
+    else:
+        kind, minutes = last["kind"], last["minutes"]
+    lengths = [m for k, m in recent if k == kind] or [minutes]
+    typical = round(statistics.median(lengths))
+    return {"kind": kind, "minutes": typical if minutes is None else min(minutes, typical)}
 
 
 def recent_interactions(*, workspace: Workspace, limit: int = 10) -> list[TimelineItem]:

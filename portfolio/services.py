@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 
-from .models import Client, ClientStatus, Flag, Interaction, Invoice, flag_field
+from .models import Client, ClientStatus, Flag, HandOver, Interaction, Invoice, flag_field
 from .rules import is_out_of_hours, noon_in
 from .signals import ALL_HISTORY, announce_clients_changed
 
@@ -128,8 +128,29 @@ def client_change_status(*, client: Client, status: str, version: int | None = N
 
 
 @transaction.atomic
-def client_hand_over(*, client: Client, to: User, version: int | None = None) -> Client:
-    return client_update(client=client, version=version or client.version, owner=to)
+@transaction.atomic
+def client_hand_over(
+    *,
+    client: Client,
+    to: User,
+    version: int | None = None,
+    by: User | None = None,
+    note: str = "",
+    review_code=None,
+) -> Client:
+    """Give the client a new owner, and write the hand-over into the client's history."""
+    previous = client.owner
+    client = client_update(client=client, version=version or client.version, owner=to)
+    HandOver.objects.create(
+        workspace=client.workspace,
+        client=client,
+        by=by,
+        from_owner=previous,
+        to_owner=to,
+        note=note.strip()[:4000],
+        review_code=review_code,
+    )
+    return client
 
 
 @transaction.atomic

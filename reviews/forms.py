@@ -7,6 +7,7 @@ fields here are the names of those inputs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
@@ -14,6 +15,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import day_check
 from accounts.models import User
 
 from . import messages as drafts
@@ -135,20 +137,32 @@ class PlanForm(forms.Form):
     terms = KnownChoicesField(choices=drafts.TERMS, required=False)
     message = ClippedCharField(limit=10000, strip=False, required=False)
     notes = ClippedCharField(limit=10000, strip=False, required=False)
-    # The button pressed: "draft" writes the message again from the choices.
-    action = forms.ChoiceField(choices=(("draft", "draft"),), required=False)
+    # The button pressed: "draft" writes the message again from the choices; "restore" brings
+    # back the person's own message that a new draft replaced.
+    action = forms.ChoiceField(choices=(("draft", "draft"), ("restore", "restore")), required=False)
 
-    def __init__(self, data, **kwargs) -> None:
+    def __init__(self, data, *, today: dt.date, **kwargs) -> None:
         super().__init__(data, **kwargs)
+        self.today = today
         sent = set(self.data) - {"terms"}
         if "terms_present" in sent:  # no box ticked sends no "terms" at all
             sent.add("terms")
         for name in set(self.fields) - sent:
             del self.fields[name]
 
+    def clean_last_day(self):
+        return day_check(self.cleaned_data["last_day"], today=self.today, days_ahead=366)
+
+    def clean_check_on(self):
+        return day_check(self.cleaned_data["check_on"], today=self.today, days_ahead=366)
+
     @property
     def redraft(self) -> bool:
         return self.cleaned_data.get("action") == "draft"
+
+    @property
+    def restore(self) -> bool:
+        return self.cleaned_data.get("action") == "restore"
 
     def changes(self) -> dict:
         return {name: v for name, v in self.cleaned_data.items() if name != "action"}

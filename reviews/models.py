@@ -68,9 +68,14 @@ class Review(models.Model):
                 fields=["client"],
                 condition=models.Q(status="in_progress"),
                 name="review_one_in_progress_per_client",
+                violation_error_message=_(
+                    "A review of this client is in progress already: finish or cancel it first."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(step__gte=1, step__lte=6), name="review_step_1_to_6"
+                condition=models.Q(step__gte=1, step__lte=6),
+                name="review_step_1_to_6",
+                violation_error_message=_("A review has six steps, from 1 to 6."),
             ),
         ]
         indexes = [

@@ -319,26 +319,45 @@ def _initial_plan(review: Review) -> dict:
     return {"notes": ""}
 
 
+# Where a plan keeps the person's own message while a fresh draft stands in its place.
+KEPT_MESSAGE = "kept_message"
+
+
 def may_edit_plan(review: Review, membership: Membership) -> bool:
     return review.author_id == membership.user_id or membership.can_manage
 
 
 @transaction.atomic
 def review_plan_save(
-    *, review: Review, membership: Membership, changes: dict, redraft: bool = False
+    *,
+    review: Review,
+    membership: Membership,
+    changes: dict,
+    redraft: bool = False,
+    restore: bool = False,
 ) -> Review:
     """Change the plan (its author, or a manager); only the keys the decision's plan has. With
-    ``redraft``, its message is written again from the plan's choices."""
+    ``redraft``, its message is written again from the plan's choices (an edited one is kept
+    aside); with ``restore``, the message kept aside comes back."""
     if not may_edit_plan(review, membership):
         raise PermissionDenied
     if review.status not in (ReviewStatus.DECIDED, ReviewStatus.DONE):
         raise ValidationError(_("Decide first; the plan follows from the decision."))
-    plan = dict(review.plan)
+    before = dict(review.plan)
+    plan = dict(before)
     for key, value in changes.items():
-        if key in plan and key not in ("checklist", "confirmed"):
+        if key in plan and key not in ("checklist", "confirmed", KEPT_MESSAGE):
             plan[key] = _json(value)
     if redraft and "message" in plan:
+        # Words the person wrote are never thrown away: a message that is not the draft of the
+        # choices it was written from is kept, one click from coming back.
+        if plan["message"].strip() != _drafted_message(review, before).strip():
+            plan[KEPT_MESSAGE] = plan["message"]
         plan["message"] = _drafted_message(review, plan)
+    elif restore and plan.get(KEPT_MESSAGE):
+        plan["message"] = plan.pop(KEPT_MESSAGE)
+    elif "message" in changes:
+        plan.pop(KEPT_MESSAGE, None)  # the message on screen is the one saved: nothing aside
     review.plan = plan
     review.save(update_fields=["plan", "updated_at"])
     if plan.get("check_on"):
@@ -397,7 +416,14 @@ def review_hand_over(*, review: Review, membership: Membership, to: User, notes:
         raise ValidationError({"to": _("Choose a teammate of this workspace.")})
     client = review.client
     previous = client.owner
-    portfolio.client_hand_over(client=client, to=to, version=client.version)
+    portfolio.client_hand_over(
+        client=client,
+        to=to,
+        version=client.version,
+        by=membership.user,
+        note=notes,
+        review_code=review.code,
+    )
     review.plan = {**review.plan, "to": to.pk, "notes": notes.strip()[:4000], "confirmed": True}
     review.status = ReviewStatus.DONE
     review.closed_at = timezone.now()

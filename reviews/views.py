@@ -262,7 +262,7 @@ def review_detail(request: HttpRequest, code) -> HttpResponse:
 def review_plan(request: HttpRequest, code) -> HttpResponse:
     """Save the plan; "draft" writes the message again from the plan's choices."""
     review = _review(request, code)
-    form = PlanForm(request.POST)
+    form = PlanForm(request.POST, today=request.workspace.today())
     errors = invalid_messages(form)
     if not errors:
         try:
@@ -271,6 +271,7 @@ def review_plan(request: HttpRequest, code) -> HttpResponse:
                 membership=request.membership,
                 changes=form.changes(),
                 redraft=form.redraft,
+                restore=form.restore,
             )
         except ValidationError as error:
             errors = error.messages
@@ -280,7 +281,7 @@ def review_plan(request: HttpRequest, code) -> HttpResponse:
         if wants_fragment(request):
             return render_fragment(request, "reviews/detail.html#plan", context, status=422)
         return render(request, "reviews/detail.html", context, status=422)
-    if not form.redraft:
+    if not (form.redraft or form.restore):
         messages.success(request, _("Plan saved."))
     if wants_fragment(request):
         return render_fragment(request, "reviews/detail.html#plan", _plan_context(request, review))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ..forms import InvitationForm, MemberRoleForm
@@ -64,15 +66,21 @@ def members(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The same validity as the email states (its expiry was set a moment before the
+            # row's creation time, so the difference of the two is a day short).
+            days = settings.INVITATION_TTL_DAYS
             messages.success(
                 request,
-                _(
+                ngettext(
                     "Invitation sent to %(email)s. You can also share this link with them "
-                    "yourself; it works once, for %(days)s days: %(link)s"
+                    "yourself; it works once and expires in %(days)s day: %(link)s",
+                    "Invitation sent to %(email)s. You can also share this link with them "
+                    "yourself; it works once and expires in %(days)s days: %(link)s",
+                    days,
                 )
                 % {
                     "email": invitation.email,
-                    "days": (invitation.expires_at - invitation.created_at).days,
+                    "days": days,
                     "link": request.build_absolute_uri(f"/invitations/{invitation.token}/"),
                 },
             )

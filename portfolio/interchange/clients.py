@@ -37,12 +37,12 @@ def plan_clients(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowErr
             if stored is not None and stored.in_trash:
                 raise LineError("name", in_trash(stored.name))
             if record.failed:
-                ctx.planned.setdefault(key, Client(workspace=ctx.workspace, name=name))
+                ctx.refuse(name, record.line)
                 continue
             client, desired = _planned(sheet, record, ctx, stored)
         except LineError as error:
             errors.append(RowError(sheet.file, record.line, error.column, error.message))
-            ctx.planned.setdefault(key, Client(workspace=ctx.workspace, name=name))
+            ctx.refuse(name, record.line)
             continue
         plan.add(client, assign(client, desired))
         ctx.planned[key] = client

@@ -31,6 +31,10 @@ class Context:
     # Clients as clients.csv leaves them. A line of clients.csv with an error still names its
     # client, so that the lines referring to it are checked without repeating that error.
     planned: dict[str, Client] = field(default_factory=dict)
+    # Name key -> the line of clients.csv that was refused: the lines naming that client are
+    # held back with it, never counted as changes (its stand-in in `planned` is not a real
+    # client: against it, every stored entry of the client would look moved).
+    refused: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *, workspace: Workspace, user: User) -> Context:
@@ -66,6 +70,19 @@ class Context:
         if client.in_trash:
             raise CellError(in_trash(client.name))
         return client
+
+    def refuse(self, name: str, line: int) -> None:
+        """A line of clients.csv with an error: its client stands in for the lines naming it,
+        unless an earlier line of the file already planned it."""
+        key = name_key(name)
+        if key not in self.planned:
+            self.planned[key] = Client(workspace=self.workspace, name=name)
+            self.refused[key] = line
+
+    def refused_line(self, client: Client) -> int | None:
+        """The line of clients.csv, refused, that `client` (from `client_for`) stands in for."""
+        key = name_key(client.name)
+        return self.refused.get(key) if self.planned.get(key) is client else None
 
     def person(self, email: str, *, stored: models.Model | None, attname: str) -> int | None:
         """The user id an owner_email or author_email names. Empty means the importing user,

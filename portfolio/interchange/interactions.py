@@ -31,6 +31,7 @@ class _Line:
     moment: dt.datetime
     date_only: bool
     stored: Interaction | None
+    held_by: int | None  # the refused line of clients.csv that names this line's client
 
 
 def plan_interactions(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowError]) -> None:
@@ -67,7 +68,10 @@ def plan_interactions(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[R
         except LineError as error:
             errors.append(RowError(sheet.file, line.record.line, error.column, error.message))
             continue
-        plan.add(interaction, before)
+        if line.held_by is None:
+            plan.add(interaction, before)
+        else:
+            plan.hold(line.record.line, client=line.client.name, client_line=line.held_by)
 
 
 def _line(
@@ -102,7 +106,7 @@ def _line(
     date_only = not isinstance(moment, dt.datetime)
     if date_only:
         moment = noon_in(ctx.workspace, moment)
-    return _Line(record, client, moment, date_only, stored)
+    return _Line(record, client, moment, date_only, stored, ctx.refused_line(client))
 
 
 def _content_index(

@@ -46,6 +46,9 @@ def plan_invoices(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowEr
         except LineError as error:
             errors.append(RowError(sheet.file, record.line, error.column, error.message))
             continue
+        if (client_line := ctx.refused_line(client)) is not None:
+            plan.hold(record.line, client=client.name, client_line=client_line)
+            continue
         plan.add(invoice, assign_client(invoice, client) | assign(invoice, desired))
 
 

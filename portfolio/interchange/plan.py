@@ -31,6 +31,16 @@ class Update:
 
 
 @dataclass
+class HeldBack:
+    """The lines of one file that name a client whose own line in clients.csv has an error:
+    they wait for that line, and are counted neither as new nor as changed."""
+
+    client: str  # as clients.csv names it
+    client_line: int
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
 class FilePlan:
     role: str  # "clients", "interactions" or "invoices"
     target: str  # ImportChange.Target: "client", "interaction" or "invoice"
@@ -39,6 +49,7 @@ class FilePlan:
     to_create: list[models.Model] = field(default_factory=list)
     to_update: list[Update] = field(default_factory=list)
     unchanged: int = 0
+    held: dict[int, HeldBack] = field(default_factory=dict)  # by the client's line
 
     @property
     def file(self) -> str:
@@ -52,6 +63,14 @@ class FilePlan:
             self.to_update.append(Update(obj, before))
         else:
             self.unchanged += 1
+
+    def hold(self, line: int, *, client: str, client_line: int) -> None:
+        """A line that names a client whose line in clients.csv was refused."""
+        self.held.setdefault(client_line, HeldBack(client, client_line)).lines.append(line)
+
+    @property
+    def held_back(self) -> list[HeldBack]:
+        return sorted(self.held.values(), key=lambda held: held.client_line)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -83,6 +102,10 @@ class ImportPlan:
         """Rows to write: what the progress counts up to."""
         return sum(len(p.to_create) + len(p.to_update) for p in self.files.values())
 
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.files.values())
+
     def report(self) -> list[str]:
         """The preview in words: one line per file, then every error."""
         lines = []
@@ -91,6 +114,24 @@ class ImportPlan:
             heading = f"{plan.file} ({name})" if name and name != plan.file else plan.file
             counts = _("%(created)s to add, %(updated)s to update, %(unchanged)s unchanged")
             lines.append(f"{heading}: {plan.read_as}; {counts % plan.counts}")
+            for held in plan.held_back:
+                count = len(held.lines)
+                sentence = ngettext(
+                    "%(file)s: %(count)s line is held back: its client, “%(client)s”, has an "
+                    "error on line %(line)s of clients.csv.",
+                    "%(file)s: %(count)s lines are held back: their client, “%(client)s”, has an "
+                    "error on line %(line)s of clients.csv.",
+                    count,
+                )
+                lines.append(
+                    sentence
+                    % {
+                        "file": plan.file,
+                        "count": count,
+                        "client": held.client,
+                        "line": held.client_line,
+                    }
+                )
         if self.errors:
             count = len(self.errors)
             lines.append(
@@ -102,4 +143,13 @@ class ImportPlan:
                 % {"count": count}
             )
             lines.extend(str(error) for error in self.errors)
+        elif not self.total:
+            lines.append(nothing_to_import(self))
         return lines
+
+
+def nothing_to_import(plan: ImportPlan) -> str:
+    """Why a valid plan writes nothing (for the command; the preview says it in its template)."""
+    if plan.rows:
+        return _("Nothing to import: every row matches what is already here.")
+    return _("Nothing to import: the files have no rows under their header.")

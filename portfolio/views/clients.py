@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from accounts.tenancy import get_in_workspace, workspace_role
 
 from .. import selectors, services
 from ..forms import ClientForm, DepartureForm, HandOverForm, member_choices
-from ..models import BillingModel, Client, ClientStatus, EndedBy
+from ..models import BillingModel, Client, ClientLanguage, ClientStatus, EndedBy
 from ..quick_log import quick_log_context
 
 PAGE_SIZE = 25
@@ -26,6 +27,12 @@ def _client(request: HttpRequest, code, *, trash: bool = False) -> Client:
     clients = Client.objects.select_related("owner")
     clients = clients.in_trash() if trash else clients.alive()
     return get_in_workspace(request, clients, code=code)
+
+
+def _client_language(language: str) -> str:
+    """The interface's language as a client's message language (BCP 47 case: pt-BR)."""
+    by_lower = {code.lower(): code for code in ClientLanguage.values}
+    return by_lower.get(language.lower(), ClientLanguage.ENGLISH)
 
 
 def _filters(request: HttpRequest) -> dict:
@@ -86,7 +93,12 @@ def client_create(request: HttpRequest) -> HttpResponse:
     form = ClientForm(
         request.POST or None,
         workspace=request.workspace,
-        initial={"owner": request.user.pk, "started_on": request.workspace.today()},
+        initial={
+            "owner": request.user.pk,
+            "started_on": request.workspace.today(),
+            # Clients mostly speak the language their freelancer works in.
+            "language": _client_language(get_language()),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +120,12 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_role(Role.VIEWER)
 def client_detail(request: HttpRequest, code) -> HttpResponse:
-    client = _client(request, code)
+    try:
+        client = _client(request, code)
+    except Http404:
+        # An old link to a client in the trash: say where it is, and how to bring it back.
+        trashed = _client(request, code, trash=True)
+        return render(request, "portfolio/client_in_trash.html", {"client": trashed}, status=404)
     today = request.workspace.today()
     cursor = selectors.TimelineCursor.decode(request.GET.get("after", ""))
     items, next_cursor = selectors.client_timeline(client=client, cursor=cursor)
@@ -186,7 +203,7 @@ def client_hand_over(request: HttpRequest, code) -> HttpResponse:
     form = HandOverForm(request.POST or None, workspace=request.workspace, client=client)
     if request.method == "POST" and form.is_valid():
         to = form.cleaned_data["to"]
-        services.client_hand_over(client=client, to=to)
+        services.client_hand_over(client=client, to=to, by=request.user)
         messages.success(
             request,
             _("%(name)s is now looked after by %(member)s.")

@@ -107,7 +107,8 @@ def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
         files={role: upload_content(upload, role) for role in roles},
         filenames={role: upload_name(upload, role) for role in roles},
     )
-    if request.method == "POST" and plan.is_valid:
+    # A plan that writes nothing is not started: its preview says so and offers no Import.
+    if request.method == "POST" and plan.is_valid and plan.total:
         batch = files_import_start(upload=upload, plan=plan, language=get_language())
         return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
     return render(
@@ -138,7 +139,8 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
         date_order=date_order,
         assign_to=assign_to,
     )
-    if request.method == "POST" and plan.is_valid:
+    to_write = plan.to_write(skip_overlapping=skip_overlapping) if plan.is_valid else []
+    if request.method == "POST" and to_write:
         batch = tracker_import_start(
             upload=upload,
             plan=plan,
@@ -158,6 +160,8 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
             "date_order": date_order,
             "skip_overlapping": skip_overlapping,
             "clients": clients.only("name", "code"),
+            # Confirmed with every new entry left out (each overlaps time logged by hand).
+            "all_left_out": request.method == "POST" and bool(plan.to_create) and not to_write,
         },
         status=422 if request.method == "POST" else 200,
     )

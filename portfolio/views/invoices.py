@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.dates import day_check
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
@@ -82,10 +83,17 @@ def invoice_edit(request: HttpRequest, code) -> HttpResponse:
 @workspace_role(Role.MEMBER)
 def invoice_paid(request: HttpRequest, code) -> HttpResponse:
     invoice = _invoice(request, code)
+    today = request.workspace.today()
     try:
-        paid_on = dt.date.fromisoformat(request.POST.get("paid_on") or "")
+        paid_on = day_check(
+            dt.date.fromisoformat(request.POST.get("paid_on") or today.isoformat()), today=today
+        )
     except ValueError:
-        paid_on = request.workspace.today()
+        messages.error(request, _("Enter the day it was paid as a date."))
+        return _back_to(request, invoice.client)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to(request, invoice.client)
     amount = None
     if raw := request.POST.get("amount", "").strip().replace(",", "."):
         try:

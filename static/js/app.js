@@ -240,6 +240,46 @@
     });
   });
 
+  // The time zone field suggests the browser's own zone, never changing the value by itself:
+  // <p data-time-zone-suggestion="select-id" data-old-names='{"Asia/Calcutta": "Asia/Kolkata"}'
+  // hidden> holds a sentence with a {zone} placeholder and the button that uses it.
+  function browserTimeZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return "";
+    }
+  }
+  document.querySelectorAll("[data-time-zone-suggestion]").forEach(function (hint) {
+    const select = document.getElementById(hint.dataset.timeZoneSuggestion);
+    let zone = browserTimeZone();
+    if (!select || select.disabled || !zone) return;
+    try {
+      zone = JSON.parse(hint.dataset.oldNames || "{}")[zone] || zone;
+    } catch (error) {
+      // No map of old names: the browser's name is used as it is.
+    }
+    const offered = Array.prototype.some.call(select.options, function (option) {
+      return option.value === zone;
+    });
+    if (!offered) return;
+    const sentence = hint.querySelector("[data-sentence]");
+    const parts = sentence.dataset.sentence.split("{zone}");
+    const name = document.createElement("strong");
+    name.textContent = zone;
+    sentence.replaceChildren(parts[0], name, parts.slice(1).join(zone));
+    const update = function () {
+      hint.hidden = select.value === zone;
+    };
+    hint.querySelector("button").addEventListener("click", function () {
+      select.value = zone;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      select.focus();
+    });
+    select.addEventListener("change", update);
+    update();
+  });
+
   // Menus made of <details data-menu>: Escape closes the open one and gives the focus back to
   // its button; a click anywhere else closes it.
   document.addEventListener("keydown", function (event) {
@@ -254,4 +294,21 @@
       if (!menu.contains(event.target)) menu.open = false;
     });
   });
+
+  // Fields that matter for one choice only: <fieldset data-shown-when="status=ended"> shows
+  // while the form's "status" is "ended" (without script, every field stays in view). A part
+  // holding an error is never hidden.
+  function showWhen(root) {
+    root.querySelectorAll("[data-shown-when]").forEach(function (part) {
+      const [name, value] = part.dataset.shownWhen.split("=");
+      const field = part.form ? part.form.elements[name] : part.closest("form").elements[name];
+      if (!field) return;
+      part.hidden = field.value !== value && !part.querySelector(".is-invalid");
+    });
+  }
+  document.addEventListener("change", function (event) {
+    const form = event.target.form;
+    if (form && form.querySelector("[data-shown-when]")) showWhen(form);
+  });
+  document.addEventListener("DOMContentLoaded", function () { showWhen(document); });
 })();

@@ -273,4 +273,4 @@ def test_a_hand_over_is_told_through_it_to_each_person_in_their_language(
     assert "They like &lt;short&gt; calls." in html_of(portuguese)
     english = told[owner.email]
     assert english.subject == f"Storm Ltd is now with {member.display_name}"
-    assert "The review's notes are in the client's history." in english.body
+    assert "the note below, is in the client's history." in english.body

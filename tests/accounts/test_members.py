@@ -244,3 +244,19 @@ def test_a_removed_member_no_longer_sees_the_workspace(logged_in, owner, member,
     Membership.objects.filter(user=member).delete()
     client.force_login(member)
     assert client.get(url("home:today", workspace)).status_code == 404
+
+
+def test_the_page_and_the_email_state_the_same_validity(
+    logged_in, owner, workspace, django_capture_on_commit_callbacks, settings
+):
+    settings.INVITATION_TTL_DAYS = 7
+    browser = logged_in(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(browser, workspace, email="new@example.com", follow=True)
+    page = response.content.decode()
+    assert "expires in 7 days" in page
+    assert "expires in 7 days" in mail.outbox[0].body
+    invitation = Invitation.objects.get()
+    expires = timezone.localtime(invitation.expires_at).date()
+    assert (expires - timezone.localdate()).days == 7
+    assert f"expires {expires:%b}" in page  # the pending invitation's date, in words

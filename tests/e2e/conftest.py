@@ -2,14 +2,21 @@
 
 Playwright cannot download its own browser here, so it launches /usr/bin/chromium (apt package
 `chromium`). Without it these tests are skipped locally, and fail in CI (CI=true).
+
+A failed test keeps, under artifacts/playwright/<test id>/, pytest-playwright's screenshot of
+every page and, from the hook below, every open page's HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from slugify import slugify
 
 # Playwright's sync API runs an event loop in the test thread; the live server's database
 # access from that thread is safe here (tests are single-threaded).
@@ -53,3 +60,39 @@ def page(page, live_server):
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
     return page
+
+
+# A failed browser test keeps, next to pytest-playwright's screenshots, the HTML of every page
+# still open (the screenshot shows what went wrong; the HTML says why: ids, attributes, the
+# hidden parts). Written while the pages are still open, before the fixtures' teardown.
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and report.when in ("setup", "call"):
+        _keep_pages_html(item)
+    return report
+
+
+def _keep_pages_html(item) -> None:
+    funcargs = getattr(item, "funcargs", {})
+    browser = funcargs.get("browser")
+    if browser is None:
+        return
+    folder = Path(funcargs.get("output_path") or _output_path(item))
+    pages = [page for context in browser.contexts for page in context.pages]
+    for number, page in enumerate(pages, start=1):
+        try:
+            html = page.content()
+        except PlaywrightError as error:  # closed, or in the middle of a navigation
+            html = f"<!-- the page's HTML could not be read: {error} -->"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"page-{number}.html").write_text(f"<!-- {page.url} -->\n{html}", "utf-8")
+
+
+def _output_path(item) -> str:
+    """pytest-playwright's folder for this test (when its `output_path` fixture was not used)."""
+    name = slugify(item.nodeid)
+    if len(name) >= 256:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:7]
+        name = f"{name[:100]}-{digest}-{name[-100:]}"
+    return str(Path(item.config.getoption("--output")).absolute() / name)

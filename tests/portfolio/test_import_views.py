@@ -307,3 +307,136 @@ def test_a_background_import_whose_files_are_gone_fails_with_a_reason(manager, w
     assert batch.status == "failed"
     assert "upload them again" in batch.error
     assert not Client.objects.exists()
+
+
+def upload_files(http, workspace, **files: str):
+    chosen = {
+        role: SimpleUploadedFile(f"{role}.csv", data.encode()) for role, data in files.items()
+    }
+    return http.post(url("portfolio:import_files_upload", workspace), chosen).url
+
+
+def test_lines_of_a_refused_client_are_shown_held_back_and_never_imported(
+    logged_in, manager, workspace
+):
+    atlas = ClientFactory(workspace=workspace, name="Atlas")
+    http = logged_in(manager)
+    preview_url = upload_files(
+        http, workspace,
+        clients="name,status\nAtlas,actve\n",
+        interactions="client,occurred_at,kind\nAtlas,2026-01-01,call\nAtlas,2026-01-02,call\n",
+    )  # fmt: skip
+
+    page = http.get(preview_url).content.decode()
+    assert "2 to add" not in page and "to update" in page  # interactions.csv counts nothing
+    assert (
+        "2 lines held back: their client, “Atlas”, has an error on line 2 of clients.csv." in page
+    )
+    assert ">Import</button>" not in page
+
+    confirmed = http.post(preview_url)
+    assert confirmed.status_code == 422
+    assert not Interaction.objects.exists() and not ImportBatch.objects.exists()
+    atlas.refresh_from_db()
+    assert atlas.status != "actve"
+
+
+def test_files_that_change_nothing_say_so_and_offer_no_import(logged_in, manager, workspace):
+    ClientFactory(workspace=workspace, name="Atlas", owner=manager)
+    http = logged_in(manager)
+    preview_url = upload_files(http, workspace, clients="name\nAtlas\n")
+
+    preview = http.get(preview_url)
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert "0 to add, 0 to update, 1 unchanged" in page
+    assert "Nothing to import: every row matches what is already here." in page
+    assert ">Import</button>" not in page
+
+    confirmed = http.post(preview_url)
+    assert confirmed.status_code == 422
+    assert (
+        "Nothing to import: every row matches what is already here." in confirmed.content.decode()
+    )
+    assert not ImportBatch.objects.exists()
+    assert ImportUpload.objects.exists()  # still there to look at; nothing was started
+
+
+def test_files_with_only_their_header_say_there_is_nothing_in_them(logged_in, manager, workspace):
+    http = logged_in(manager)
+    page = http.get(upload_files(http, workspace, clients="name,status\n")).content.decode()
+    assert "Nothing to import: the files have no rows under their header." in page
+    assert ">Import</button>" not in page
+
+
+def test_a_tracker_export_imported_before_says_so_and_offers_no_import(
+    logged_in, member, workspace
+):
+    http = logged_in(member)
+    http.post(upload(http, workspace, "clockify.csv").url)
+    assert ImportBatch.objects.count() == 1
+    again = upload(http, workspace, "clockify.csv").url
+
+    page = http.get(again).content.decode()
+    assert "3 entries were imported before and are left as they are." in page
+    assert "Nothing to import: every entry in this file was imported before." in page
+    assert ">Import</button>" not in page
+
+    confirmed = http.post(again)
+    assert confirmed.status_code == 422
+    assert "Nothing to import: every entry in this file was imported before." in (
+        confirmed.content.decode()
+    )
+    assert ImportBatch.objects.count() == 1
+
+
+def test_when_only_entries_without_a_client_are_new_the_preview_asks_for_one(
+    logged_in, member, workspace
+):
+    http = logged_in(member)
+    http.post(upload(http, workspace, "toggl.csv").url)  # the entry without a client left out
+    ClientFactory(workspace=workspace, name="Internal")
+    again = upload(http, workspace, "toggl.csv").url
+
+    page = http.get(again).content.decode()
+    assert "1 entry has no client" in page and "Update the preview" in page
+    assert (
+        "Nothing to import yet: the only new entries have no client. Give them one above to "
+        "import them." in page
+    )
+    assert ">Import</button>" not in page
+
+
+def test_a_tracker_import_leaving_out_every_entry_is_refused_with_a_reason(
+    logged_in, member, workspace
+):
+    atlas = ClientFactory(workspace=workspace, name="Atlas Logistics")
+    http = logged_in(member)
+    preview_url = upload(http, workspace, "clockify.csv").url
+    for planned in http.get(preview_url).context["plan"].to_create:
+        InteractionFactory(
+            client=atlas, author=member, kind="work_session", minutes=planned.entry.minutes,
+            occurred_at=planned.occurred_at,
+        )  # fmt: skip  # the same time, logged by hand
+
+    page = http.get(preview_url).content.decode()
+    assert "3 entries overlap time you logged by hand" in page
+    confirmed = http.post(preview_url, {"skip_overlapping": "yes"})
+    assert confirmed.status_code == 422
+    assert (
+        "Nothing to import: every new entry overlaps time you logged by hand, and you chose to "
+        "leave those out." in confirmed.content.decode()
+    )
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_tracker_export_without_entries_says_so(logged_in, member, workspace):
+    header = (DATA / "clockify.csv").read_bytes().splitlines()[0] + b"\n"
+    http = logged_in(member)
+    response = http.post(
+        url("portfolio:import_tracker_upload", workspace),
+        {"file": SimpleUploadedFile("empty.csv", header, content_type="text/csv")},
+    )
+    page = http.get(response.url).content.decode()
+    assert "Nothing to import: this file has no entries." in page
+    assert ">Import</button>" not in page

@@ -126,4 +126,6 @@ def test_an_export_imports_back_with_the_commands(workspace, owner, tmp_path):
         "--invoices", str(tmp_path / "invoices.csv"),
     )  # fmt: skip
 
-    assert "Import done: nothing new." in output
+    assert "Nothing to import: every row matches what is already here." in output
+    assert "Import done" not in output
+    assert not ImportBatch.objects.exists()  # no empty import to undo

@@ -217,3 +217,68 @@ def test_a_line_of_clients_csv_with_an_error_does_not_repeat_it_on_the_lines_nam
         ("clients.csv", 2, "status"),
         ("interactions.csv", 2, "author_email"),
     ]
+
+
+def held_back(checked, role: str) -> list[tuple[str, int, list[int]]]:
+    return [(h.client, h.client_line, h.lines) for h in checked.files[role].held_back]
+
+
+def test_lines_whose_client_line_is_refused_are_held_back_not_counted_as_changes(workspace, owner):
+    atlas = ClientFactory(workspace=workspace, name="Atlas")
+    stored = InteractionFactory(client=atlas, author=owner, external_id="x-1", kind="call")
+    InvoiceFactory(client=atlas, number="F-1", amount=100)
+    checked = check(
+        workspace, owner,
+        clients="name,status\nAtlas,actve\nBeta,active\n",
+        interactions="client,occurred_at,kind,external_id\n"
+        f"atlas,{stored.occurred_at.isoformat()},call,x-1\n"
+        "Atlas,2026-01-01,call,\n"
+        "Beta,2026-01-02,call,\n",
+        invoices="client,number,issued_on,amount\nAtlas,F-1,2026-01-01,100\nBeta,F-2,2026-01-01,50\n",
+    )  # fmt: skip
+
+    assert where(checked.errors) == [("clients.csv", 2, "status")]
+    assert {role: file_plan.counts for role, file_plan in checked.files.items()} == {
+        "clients": {"created": 1, "updated": 0, "unchanged": 0},
+        "interactions": {"created": 1, "updated": 0, "unchanged": 0},
+        "invoices": {"created": 1, "updated": 0, "unchanged": 0},
+    }
+    assert held_back(checked, "interactions") == [("Atlas", 2, [2, 3])]
+    assert held_back(checked, "invoices") == [("Atlas", 2, [2])]
+    assert checked.total == 3
+    assert (
+        "interactions.csv: 2 lines are held back: their client, “Atlas”, has an error on "
+        "line 2 of clients.csv." in checked.report()
+    )
+    with pytest.raises(ValueError):
+        import_apply(plan=checked)
+    assert Interaction.objects.get() == stored and Invoice.objects.count() == 1
+
+
+def test_a_held_back_line_still_gets_its_own_errors(workspace, owner):
+    ClientFactory(workspace=workspace, name="Gone", deleted_at=timezone.now())
+    checked = check(
+        workspace, owner,
+        clients="name\nGone\n",
+        interactions="client,occurred_at,kind,author_email\n"
+        "Gone,2026-01-01,call,x@example.com\nGone,2026-01-02,call,\n",
+    )  # fmt: skip
+
+    assert where(checked.errors) == [
+        ("clients.csv", 2, "name"),
+        ("interactions.csv", 2, "author_email"),
+    ]
+    assert held_back(checked, "interactions") == [("Gone", 2, [3])]
+    assert checked.files["interactions"].counts["created"] == 0
+
+
+def test_a_duplicated_client_line_holds_back_nothing_the_first_line_plans(workspace, owner):
+    checked = check(
+        workspace, owner,
+        clients="name\nAtlas\natlas\n",
+        interactions="client,occurred_at,kind\nAtlas,2026-01-01,call\n",
+    )  # fmt: skip
+
+    assert where(checked.errors) == [("clients.csv", 3, "name")]
+    assert held_back(checked, "interactions") == []
+    assert checked.files["interactions"].counts["created"] == 1

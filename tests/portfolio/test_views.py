@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -44,13 +45,44 @@ def test_the_quick_log_inserts_the_entry_and_resets_the_form(logged_in, member, 
     assert sorted(entry.flags) == ["late_feedback", "unclear_brief"]
 
 
-def test_the_quick_log_remembers_the_last_kind_and_minutes(logged_in, member, workspace):
+def quick_log_preset(page: str) -> tuple[str, str]:
+    form = page.split('id="quick-log"')[1].split("</form>")[0]
+    kind = re.search(r'<option value="(\w+)" selected>', form).group(1)
+    return kind, re.search(r'name="minutes" value="(\d+)"', form).group(1)
+
+
+def test_the_quick_log_remembers_each_clients_kind_never_longer_than_usual(
+    logged_in, member, workspace
+):
+    atlas = ClientFactory(workspace=workspace, name="Atlas")
+    storm = ClientFactory(workspace=workspace, name="Storm")
+    browser = logged_in(member)
+    for _ in range(3):
+        log(browser, workspace, client="Atlas", kind="work_session", minutes="90")
+    log(browser, workspace, client="Storm", kind="complaint", minutes="10")
+    log(browser, workspace, client="Storm", kind="complaint", minutes="60")  # one long one
+
+    def preset(page_url: str) -> tuple[str, str]:
+        return quick_log_preset(browser.get(page_url).content.decode())
+
+    # Each client page starts from its own last kind: not the kind logged last anywhere.
+    assert preset(url("portfolio:client_detail", workspace, code=atlas.code)) == (
+        "work_session",
+        "90",
+    )
+    # The long complaint does not become the default: the usual complaint is 35 minutes.
+    assert preset(url("portfolio:client_detail", workspace, code=storm.code)) == (
+        "complaint",
+        "35",
+    )
+    # Today has no client: the author's most usual kind, at its usual length.
+    assert preset(url("home:today", workspace)) == ("work_session", "90")
+
+
+def test_the_quick_log_of_a_new_author_starts_from_a_short_message(logged_in, member, workspace):
     ClientFactory(workspace=workspace, name="Atlas")
-    client = logged_in(member)
-    log(client, workspace, client="Atlas", kind="work_session", minutes="90")
-    page = client.get(url("home:today", workspace)).content.decode()
-    assert '<option value="work_session" selected>' in page
-    assert 'name="minutes" value="90"' in page
+    page = logged_in(member).get(url("home:today", workspace)).content.decode()
+    assert quick_log_preset(page) == ("message", "15")
 
 
 def test_an_unknown_client_comes_back_as_422_keeping_what_was_typed(logged_in, member, workspace):
@@ -136,12 +168,31 @@ def test_a_member_moves_a_client_to_the_trash_and_only_a_manager_deletes_it(
     assert not Client.objects.exists()
 
 
-def test_a_trashed_client_page_is_404_until_restored(logged_in, member, workspace):
-    client = ClientFactory(workspace=workspace, deleted_at=timezone.now())
+def test_a_trashed_client_link_says_it_is_in_the_trash_and_offers_to_restore_it(
+    logged_in, member, viewer, workspace
+):
+    client = ClientFactory(workspace=workspace, name="Storm Ltd", deleted_at=timezone.now())
     detail = url("portfolio:client_detail", workspace, code=client.code)
-    assert logged_in(member).get(detail).status_code == 404
-    logged_in(member).post(url("portfolio:client_restore", workspace, code=client.code))
+    restore = url("portfolio:client_restore", workspace, code=client.code)
+    response = logged_in(member).get(detail)
+    page = response.content.decode()
+    assert response.status_code == 404  # not a client page until it is back
+    assert "Storm Ltd is in the trash" in page
+    assert f'action="{restore}"' in page
+    seen_by_viewer = logged_in(viewer).get(detail).content.decode()
+    assert "Storm Ltd is in the trash" in seen_by_viewer
+    assert f'action="{restore}"' not in seen_by_viewer
+    assert "can restore it" in seen_by_viewer
+
+    logged_in(member).post(restore)
     assert logged_in(member).get(detail).status_code == 200
+
+
+def test_another_workspaces_trashed_client_stays_unknown(logged_in, member, workspace):
+    other = ClientFactory(name="Elsewhere", deleted_at=timezone.now())
+    response = logged_in(member).get(url("portfolio:client_detail", workspace, code=other.code))
+    assert response.status_code == 404
+    assert "Elsewhere" not in response.content.decode()
 
 
 def test_the_list_answers_htmx_with_the_results_only_and_keeps_filters_in_links(
@@ -189,7 +240,8 @@ def test_the_client_page_costs_the_same_queries_however_long_the_history(
         InteractionFactory(client=customer, author=owner if n % 2 else member,
                            occurred_at=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
         InvoiceFactory(client=customer)
-    assert queries(client, path) == few == 12
+    # Among them: the quick log's memory of this client, and the hand-overs in the history.
+    assert queries(client, path) == few == 14
 
 
 def test_older_entries_load_as_a_fragment(logged_in, member, workspace):
@@ -205,3 +257,87 @@ def test_older_entries_load_as_a_fragment(logged_in, member, workspace):
     ).content.decode()
     assert "Entry 24" in more and "Entry 00" not in more
     assert "<html" not in more
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2099-01-01", "Choose a day that has come already."),
+        ("1900-01-01", "Choose a day from Jan. 1, 2000 on."),
+    ],
+)
+def test_the_quick_log_refuses_a_day_far_away_and_keeps_what_was_typed(
+    logged_in, member, workspace, day, message
+):
+    ClientFactory(workspace=workspace, name="Atlas")
+    response = log(logged_in(member), workspace, client="Atlas", occurred_on=day, summary="Typed")
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert message in html
+    assert 'value="Typed"' in html
+    assert not Interaction.objects.exists()
+
+
+def client_form(**changes) -> dict:
+    return {"name": "Café Lua", "status": "ended", "billing_model": "fixed",
+            "language": "pt-BR"} | changes  # fmt: skip
+
+
+def test_an_end_before_the_start_is_a_message_on_the_end_date(logged_in, member, workspace):
+    response = logged_in(member).post(
+        url("portfolio:client_create", workspace),
+        client_form(started_on="2026-05-01", ended_on="2026-04-01"),
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "It cannot end before it started." in page
+    assert "client_ends_after_it_starts" not in page and "Constraint" not in page
+    assert not Client.objects.exists()
+
+
+def test_a_name_taken_in_another_case_is_a_clear_message(logged_in, member, workspace):
+    ClientFactory(workspace=workspace, name="Storm Ltd", deleted_at=timezone.now())
+    response = logged_in(member).post(
+        url("portfolio:client_create", workspace), client_form(name="STORM LTD", status="active")
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "A client with this name is in the trash. Restore it instead" in page
+    assert "client_name_unique_ci" not in page
+
+
+def test_no_constraint_reaches_a_person_by_its_name(db):
+    """Every database rule of ours carries a sentence for people, so none can show up as
+    "Constraint “…” is violated." (a form validates them all)."""
+    from django.apps import apps
+
+    ours = {"accounts", "portfolio", "assessments", "reviews", "home"}
+    bare = [
+        f"{model.__name__}.{constraint.name}"
+        for model in apps.get_models()
+        if model._meta.app_label in ours
+        for constraint in model._meta.constraints
+        if constraint.violation_error_message == constraint.default_violation_error_message
+    ]
+    assert bare == []
+
+
+def test_marking_an_invoice_paid_in_the_future_is_refused(logged_in, member, workspace):
+    invoice = InvoiceFactory(client=ClientFactory(workspace=workspace))
+    response = logged_in(member).post(
+        url("portfolio:invoice_paid", workspace, code=invoice.code),
+        {"paid_on": "2099-01-01"},
+        follow=True,
+    )
+    assert "Choose a day that has come already." in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.paid_on is None
+
+
+def test_a_new_clients_language_starts_as_the_one_its_freelancer_works_in(
+    logged_in, member, workspace
+):
+    member.language = "pt-br"
+    member.save(update_fields=["language"])
+    page = logged_in(member).get(url("portfolio:client_create", workspace)).content.decode()
+    assert '<option value="pt-BR" selected>' in page

@@ -21,6 +21,8 @@ from reviews.forms import (
 )
 from tests.factories import UserFactory
 
+TODAY = dt.date(2026, 12, 2)
+
 
 def sent(**data) -> QueryDict:
     """Data as a browser sends it (a key may repeat)."""
@@ -128,7 +130,7 @@ def test_the_decision_is_one_of_the_options():
 
 
 def test_only_the_plan_fields_sent_change():
-    form = PlanForm(sent(tone="firm", message="Edited "))
+    form = PlanForm(today=TODAY, data=sent(tone="firm", message="Edited "))
     assert form.is_valid()
     assert form.changes() == {"tone": "firm", "message": "Edited "}  # the message as typed
     assert not form.redraft
@@ -136,7 +138,10 @@ def test_only_the_plan_fields_sent_change():
 
 def test_the_plan_cleans_dates_languages_and_a_redraft():
     form = PlanForm(
-        sent(language="pt-br", reason="fit", last_day="2025-03-14", check_on="", action="draft")
+        today=TODAY,
+        data=sent(
+            language="pt-br", reason="fit", last_day="2025-03-14", check_on="", action="draft"
+        ),
     )
     assert form.is_valid()
     assert form.changes() == {
@@ -149,11 +154,15 @@ def test_the_plan_cleans_dates_languages_and_a_redraft():
 
 
 def test_terms_change_only_with_their_marker_and_unknown_ones_are_dropped():
-    assert "terms" not in PlanForm(sent(terms=["rate"])).fields  # no marker: not this form
-    form = PlanForm(sent(terms_present="1", terms=["rate", "bogus", "working_hours"]))
+    assert (
+        "terms" not in PlanForm(today=TODAY, data=sent(terms=["rate"])).fields
+    )  # no marker: not this form
+    form = PlanForm(
+        today=TODAY, data=sent(terms_present="1", terms=["rate", "bogus", "working_hours"])
+    )
     assert form.is_valid()
     assert form.changes() == {"terms": ["rate", "working_hours"]}
-    none_ticked = PlanForm(sent(terms_present="1"))
+    none_ticked = PlanForm(today=TODAY, data=sent(terms_present="1"))
     assert none_ticked.is_valid() and none_ticked.changes() == {"terms": []}
 
 
@@ -166,21 +175,26 @@ def test_terms_change_only_with_their_marker_and_unknown_ones_are_dropped():
         ({"reason": "money"}, "Choose a reason."),
         ({"check_on": "someday"}, "Enter a valid date."),
         ({"last_day": "14/03/2025"}, "Enter a valid date."),
+        ({"check_on": "2099-01-01"}, "Choose a day no later than Dec. 3, 2027."),
+        ({"last_day": "1900-01-01"}, "Choose a day from Jan. 1, 2000 on."),
     ],
 )
 def test_a_refused_plan_says_what_to_fix(data, message):
     with translation.override("en"):
-        assert invalid_messages(PlanForm(sent(**data))) == [message]
+        assert invalid_messages(PlanForm(today=TODAY, data=sent(**data))) == [message]
 
 
 def test_a_refused_plan_gives_back_what_was_typed():
-    form = PlanForm(sent(message="My words", check_on="someday", terms_present="1", terms="rate"))
+    form = PlanForm(
+        today=TODAY,
+        data=sent(message="My words", check_on="someday", terms_present="1", terms="rate"),
+    )
     assert not form.is_valid()
     assert form.typed() == {"message": "My words", "check_on": "someday", "terms": ["rate"]}
 
 
 def test_a_long_message_is_cut_not_refused():
-    form = PlanForm(sent(message="a" * 12000))
+    form = PlanForm(today=TODAY, data=sent(message="a" * 12000))
     assert form.is_valid() and len(form.changes()["message"]) == 10000
 
 

@@ -403,7 +403,10 @@ def test_the_handover_email_says_who_owns_the_client_now():
     subject, text, html = _hand_over_email("en")
     assert "Acme" in subject and "Bruno" in subject
     assert "Bruno is responsible for Acme" in text
-    assert "The review's notes are in the client's history." in text
+    assert (
+        "The hand-over, with the decision, the plan and the note below, is in the client's history."
+        in text
+    )
     assert "Bruno is responsible for Acme" in html
 
 

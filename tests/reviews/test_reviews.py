@@ -169,6 +169,40 @@ def test_the_farewell_is_drafted_in_the_clients_language_edited_and_sent_by_mail
     assert "My%20own%20words" in page.content.decode()
 
 
+def test_drafting_again_keeps_the_persons_edits_one_click_from_coming_back(
+    client_a, member, logged_in
+):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "end"})
+    review.refresh_from_db()
+    drafted = review.plan["message"]
+    plan = url("reviews:review_plan", client_a.workspace, code=review.code)
+    choices = {"tone": "warm", "language": "en", "reason": "fit"}
+
+    # An untouched draft is simply drafted again: nothing to keep.
+    browser.post(plan, {"action": "draft", "message": drafted, **choices})
+    review.refresh_from_db()
+    assert "kept_message" not in review.plan
+    fresh = review.plan["message"]
+
+    mine = fresh + "\n\nP.S. Thank you for the lovely coffee in March."
+    page = browser.post(
+        plan, {"action": "draft", "message": mine, **choices | {"tone": "firm"}}, headers=HTMX
+    ).content.decode()
+    review.refresh_from_db()
+    assert review.plan["message"] != mine  # the firm draft stands in its place…
+    assert review.plan["kept_message"] == mine  # …and the person's words are kept
+    assert "Your own version is kept." in page and 'value="restore"' in page
+
+    browser.post(plan, {"action": "restore", "message": review.plan["message"], **choices})
+    review.refresh_from_db()
+    assert review.plan["message"] == mine
+    assert "kept_message" not in review.plan
+    page = browser.get(url("reviews:review_detail", client_a.workspace, code=review.code))
+    assert "Your own version is kept." not in page.content.decode()
+
+
 def test_a_refused_plan_keeps_the_message_as_typed_and_changes_nothing(client_a, member, logged_in):
     browser = logged_in(member)
     review = start(browser, client_a)
@@ -233,6 +267,44 @@ def test_a_hand_over_changes_the_owner_and_tells_both(
     assert client_a.owner == manager
     assert sorted(m.to[0] for m in mailoutbox) == sorted([manager.email, member.email])
     assert any("They like short calls." in m.body for m in mailoutbox)
+
+
+def test_a_hand_over_is_in_the_clients_history_with_its_note_never_the_answers(
+    client_a, member, manager, logged_in
+):
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 2), {"dread": "5", "feel_notes": "I dread calls."})
+    review.refresh_from_db()
+    assert review.answers["feel_notes"] == "I dread calls."  # a private answer, saved
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "hand_over"})
+    browser.post(
+        url("reviews:review_hand_over", client_a.workspace, code=review.code),
+        {"to": manager.pk, "notes": "They like short calls."},
+    )
+    page = (
+        logged_in(manager)
+        .get(url("portfolio:client_detail", client_a.workspace, code=client_a.code))
+        .content.decode()
+    )
+    history = page.split('id="timeline-items"')[1]
+    assert "Handed over from" in history and manager.display_name in history
+    assert "They like short calls." in history
+    assert url("reviews:review_detail", client_a.workspace, code=review.code) in history
+    assert "I dread calls." not in page
+
+
+def test_a_hand_over_from_the_client_page_is_in_its_history_too(
+    client_a, member, manager, logged_in
+):
+    browser = logged_in(member)
+    browser.post(
+        url("portfolio:client_hand_over", client_a.workspace, code=client_a.code),
+        {"to": manager.pk},
+    )
+    page = browser.get(url("portfolio:client_detail", client_a.workspace, code=client_a.code))
+    history = page.content.decode().split('id="timeline-items"')[1]
+    assert "Handed over from" in history and "Decided in a review" not in history
 
 
 def test_a_hand_over_to_no_one_is_refused_and_keeps_the_notes(
@@ -363,6 +435,21 @@ def test_a_viewer_cannot_start_a_review(client_a, viewer, logged_in):
     )
     assert response.status_code == 403
     assert not Review.objects.exists()
+
+
+def test_a_viewer_who_opens_a_review_link_is_told_why_there_is_no_start(
+    client_a, viewer, logged_in
+):
+    browser = logged_in(viewer)
+    client_page = browser.get(
+        url("portfolio:client_detail", client_a.workspace, code=client_a.code)
+    )
+    begin = url("reviews:review_begin", client_a.workspace, code=client_a.code)
+    assert begin not in client_page.content.decode()  # no way in from the client page
+    page = browser.get(begin).content.decode()
+    assert "Start the review" not in page
+    assert "you cannot start a review" in page
+    assert url("reviews:decisions", client_a.workspace) in page
 
 
 def test_a_teammate_added_later_does_not_see_the_review_steps(client_a, member, logged_in):

@@ -58,6 +58,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if not plan.is_valid:
             raise CommandError(_("Nothing was imported."))
+        if not plan.total:
+            return  # the report said there is nothing to import: no empty batch to undo
         if options["dry_run"]:
             self.stdout.write(_("Dry run: nothing was written."))
             return
