@@ -99,15 +99,39 @@ class SignUpForm(SetPasswordMixin, forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your login email."),
+    )
+
     class Meta:
         model = User
         fields = ["name", "email", "language"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email_before = self.instance.email
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"].strip()).lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("Another account already uses this email address."))
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        # The login email is the key to the account: whoever holds a session alone (an
+        # unlocked laptop) must not be able to move it elsewhere.
+        moved = email and email != self.email_before
+        if moved and not self.instance.check_password(cleaned.get("current_password") or ""):
+            self.add_error(
+                "current_password", _("To change your login email, type your current password.")
+            )
+        return cleaned
 
 
 class WorkspaceSettingsForm(forms.ModelForm):

@@ -1,14 +1,20 @@
-"""Request-wide behaviour that is not tenancy: the active language and HTMX caching headers."""
+"""Request-wide behaviour that is not tenancy: the active language, HTMX caching headers, and
+the answer to a change that lost a race with someone else's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from .errors import ConflictError
 
 
 def supported_language(code: str | None) -> str | None:
@@ -99,4 +105,73 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        return response
+
+
+class ConflictMiddleware:
+    """A save refused because someone saved the same record a moment before (two people
+    changing a status at once, a double click on two tabs) is an answer, never a 500: the
+    change was not made, the person is told so and sees the record as it is now."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, ConflictError):
+            return None
+        message = _(
+            "Someone else changed this at the same moment, so your change was not saved. "
+            "Here it is as it is now: make your change again if it is still needed."
+        )
+        if request.headers.get("HX-Request"):
+            # The page's error box says so (htmx keeps the page as it was).
+            return HttpResponse(message, status=409, content_type="text/plain; charset=utf-8")
+        messages.error(request, message)
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = request.path if request.method == "GET" else "/"
+        return HttpResponseRedirect(back)
+
+
+class QueryNulMiddleware:
+    """A NUL character in a query string (a search, a filter) is dropped before any view reads
+    it: PostgreSQL refuses NUL in text, and no search means one. Posted forms refuse NUL with a
+    message of their own (Django's form fields do)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in "".join(f"{k}{v}" for k, values in request.GET.lists() for v in values):
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)
+
+
+# Browser features no page of ours uses are switched off; copying a farewell needs the clipboard.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), clipboard-write=(self)"
+)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django has no setting for: Permissions-Policy, and a Cross-Origin-Resource-
+    Policy that keeps other sites from embedding our responses (pages, files, exports)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response

@@ -6,9 +6,13 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .emails import email_send
@@ -251,10 +255,11 @@ def workspace_provision(
 ) -> tuple[Workspace, list[str]]:
     """Create or complete a workspace from a script. Adds what is missing, changes nothing else.
 
-    Users that do not exist are created, with `password` when given, else an unusable one (they
-    set theirs through "forgot password"). Returns the workspace and a line per change made.
+    Users that do not exist are created, with `password` when given, else with an unusable one
+    and an email with a link to choose theirs. Returns the workspace and a line per change made.
     """
     changes: list[str] = []
+    without_password: list[User] = []
 
     def user_for(email: str) -> User:
         email = User.objects.normalize_email(email.strip()).lower()
@@ -268,6 +273,8 @@ def workspace_provision(
                 user.set_unusable_password()
             user.save()
             changes.append(f"created user {email}")
+            if not password:
+                without_password.append(user)
         return user
 
     owner = user_for(owner_email)
@@ -298,6 +305,9 @@ def workspace_provision(
         if user.last_workspace_id is None:
             user.last_workspace = workspace
             user.save(update_fields=["last_workspace"])
+    for user in without_password:
+        password_choose_send(user=user, workspace=workspace)
+        changes.append(f"emailed {user.email} a link to choose a password")
     return workspace, changes
 
 
@@ -313,10 +323,20 @@ def membership_emails_choose(
 
 @transaction.atomic
 def user_profile_update(*, user: User, name: str, email: str, language: str) -> User:
-    """A person's own name, login email and language."""
+    """A person's own name, login email and language. A new login email is told to the old
+    address (so a change nobody asked for is noticed), and ends the person's other sessions
+    (the session's proof includes the email: see User._get_session_auth_hash)."""
+    before = User.objects.values_list("email", flat=True).get(pk=user.pk)
     user.name, user.email, user.language = name.strip(), email, language
     user.full_clean()
     user.save(update_fields=["name", "email", "language"])
+    if user.email != before:
+        email_send(
+            to=before,
+            template="accounts/email/email_changed",
+            context={"new_email": user.email, "name": user.display_name},
+            language=user.language or settings.LANGUAGE_CODE,
+        )
     return user
 
 
@@ -325,3 +345,25 @@ def user_language_set(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def password_choose_send(*, user: User, workspace: Workspace) -> None:
+    """Email someone whose account was made for them the link to choose their password (the
+    password reset's link: it works once, for PASSWORD_RESET_TIMEOUT)."""
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    email_send(
+        to=user.email,
+        template="accounts/email/choose_password",
+        context={
+            "link": f"{settings.SITE_URL}{path}",
+            "workspace_name": workspace.name,
+            "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+        },
+        language=user.language or workspace.language,
+    )

@@ -7,6 +7,7 @@ with a silent default.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -49,10 +50,13 @@ INSTALLED_APPS = [
     "assessments",
     "reviews",
     "home",
+    # Failed logins, and the lockout of an account from one address (see docs/security.md).
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,10 +65,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.QueryNulMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.HtmxVaryMiddleware",
     "accounts.middleware.PrivatePagesMiddleware",
     "accounts.tenancy.WorkspaceMiddleware",
+    # Turns a login that django-axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
+    # Last, so that its answer to a lost race comes first (exceptions go up the list).
+    "accounts.middleware.ConflictMiddleware",
 ]
 
 if not DEBUG:
@@ -119,6 +128,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# django-axes first: it refuses a locked-out login before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The shared cache holds the rate limits, so every web process counts together: Redis in
+# production (CACHE_URL or REDIS_URL, e.g. redis://redis:6379/0), this process's memory when
+# unset (development: one process).
+_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if _cache_url and not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("CACHE_URL (or REDIS_URL) must be a redis:// or rediss:// URL.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "clientwise",
+    }
+    if _cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# How many proxies in front of the app append the client's address to X-Forwarded-For.
+# 0 (no proxy): the header is ignored, since a client could write anything in it. Behind one
+# proxy, 1. Too low and every visitor shares the proxy's address for the limits below; too high
+# and a client can pick the address it is counted under.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account from
+# one address, that pair is locked for LOGIN_COOLOFF_MINUTES; never an address alone, never an
+# account alone (a stranger could lock its owner out). A success resets the count.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the page's "wait N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.ratelimit.login_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.account.login_locked_out"
+# Keep failed attempts only (they expire with the cool-off), not a log of every login.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Rate limits (accounts.ratelimit): name -> (uses, window in seconds). The window of each
+# subject starts at its first use.
+RATE_LIMITS = {
+    # Failed logins from one address, whatever the account: checked before any password is
+    # hashed, so a flood from one address is cut off cheaply.
+    "login_ip": (env.int("LOGIN_IP_FAILURE_LIMIT", default=50), LOGIN_COOLOFF_MINUTES * 60),
+    "signup_ip": (10, 60 * 60),
+    "password_reset_ip": (20, 60 * 60),
+    "password_reset_email": (5, 60 * 60),
+    "invitation_workspace": (50, 60 * 60 * 24),
+    "invitation_inviter": (20, 60 * 60 * 24),
+}
 
 # Languages: the user's preference, then the browser, then the workspace default.
 LANGUAGE_CODE = "en"

@@ -17,3 +17,12 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 SECURE_SSL_REDIRECT = False
 # Tests serve static files through the staticfiles app (live_server), not collected files.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# Each test process counts in its own memory, whatever CACHE_URL says; tests/conftest.py
+# clears it between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# django-axes stays on, but the test client's `login()` authenticates without a request, which
+# axes refuses: the backend in tests lets that one call through (real logins go to the view).
+AUTHENTICATION_BACKENDS = [
+    "tests.security.backends.AxesBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +64,7 @@ class ClientForm(forms.ModelForm):
             "end_reason": _("What you learned (optional)"),
         }
 
+    TEXT_LIMITS = {"notes": 10000, "end_reason": 4000}
     # What only an ended relationship has: shown while the status says "Ended".
     END_FIELDS = ("ended_on", "ended_by", "departure_reason", "end_reason")
 
@@ -76,6 +78,12 @@ class ClientForm(forms.ModelForm):
             self.fields["owner"].initial = self.instance.owner_id
             self.fields["version"].initial = self.instance.version
         self.today = workspace.today()
+        # Free text has a length like every other field: longer is refused with a message.
+        for name, limit in self.TEXT_LIMITS.items():
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs["maxlength"] = str(limit)
 
     def field_groups(self) -> dict[str, list]:
         """The visible fields before the ending ones, the ending ones, and those after."""
@@ -196,6 +204,8 @@ class InteractionForm(forms.Form):
         ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Drawn anew with every empty quick log: the same form sent twice logs one entry.
+    request_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from accounts.fields import NameField
 from accounts.models import Workspace, WorkspaceQuerySet
 
 
@@ -67,8 +68,8 @@ class ClientQuerySet(WorkspaceQuerySet):
 class Client(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    company = models.CharField(_("company"), max_length=200, blank=True)
+    name = NameField(_("name"), max_length=200)
+    company = NameField(_("company"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -268,6 +269,8 @@ class Interaction(models.Model):
         related_name="interactions",
     )
     external_id = models.CharField(_("external id"), max_length=100, default=new_external_id)
+    # The quick log form's key: a form sent twice logs one entry (see interaction_log).
+    request_key = models.UUIDField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -283,6 +286,11 @@ class Interaction(models.Model):
                 fields=["workspace", "external_id"],
                 name="interaction_external_id_unique",
                 violation_error_message=_("This entry was imported already."),
+            ),
+            models.UniqueConstraint(
+                fields=["workspace", "author", "request_key"],
+                name="interaction_request_once",
+                violation_error_message=_("This entry was logged already."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=InteractionKind.values),

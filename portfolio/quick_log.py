@@ -4,6 +4,8 @@ the client of the page when there is one."""
 
 from __future__ import annotations
 
+import uuid
+
 from accounts.models import User, Workspace
 
 from . import selectors
@@ -16,7 +18,9 @@ def quick_log_context(
 ) -> dict:
     if form is None:
         defaults = selectors.interaction_defaults(workspace=workspace, author=author, client=client)
-        initial = defaults | ({"client": client.name} if client else {})
+        initial = (
+            defaults | {"request_key": uuid.uuid4()} | ({"client": client.name} if client else {})
+        )
         form = InteractionForm(workspace=workspace, initial=initial)
     return {
         "log_form": form,

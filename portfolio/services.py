@@ -8,11 +8,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.errors import ConflictError
 from accounts.models import Membership, User, Workspace
 
 from .models import Client, ClientStatus, Flag, HandOver, Interaction, Invoice, flag_field
@@ -22,10 +23,6 @@ from .signals import ALL_HISTORY, announce_clients_changed
 
 def _local_day(interaction: Interaction) -> dt.date:
     return timezone.localdate(interaction.occurred_at, timezone=interaction.workspace.tzinfo)
-
-
-class ConflictError(Exception):
-    """Someone else saved this record since it was loaded: the save is refused, not merged."""
 
 
 def _check_owner(workspace: Workspace, owner: User | None) -> None:
@@ -190,9 +187,19 @@ def interaction_log(
     flags: Iterable[str] = (),
     summary: str = "",
     external_id: str | None = None,
+    request_key=None,
 ) -> Interaction:
     """Log one interaction. Give `occurred_at`, or only `occurred_on` (a date: noon, and never
-    flagged "out of hours" automatically). Contact outside working hours gets that flag."""
+    flagged "out of hours" automatically). Contact outside working hours gets that flag.
+
+    `request_key` is the quick log form's own key: the same form sent twice (a double tap, a
+    resent request on a bad connection) logs one entry, and the second send gets it back."""
+    if request_key is not None:
+        sent_before = Interaction.objects.filter(
+            workspace_id=client.workspace_id, author=author, request_key=request_key
+        ).first()
+        if sent_before is not None:
+            return sent_before
     workspace = client.workspace
     date_only = occurred_at is None and occurred_on is not None
     when = noon_in(workspace, occurred_on) if date_only else (occurred_at or timezone.now())
@@ -207,6 +214,7 @@ def interaction_log(
         billable=billable,
         feeling=feeling,
         summary=summary.strip(),
+        request_key=request_key,
     )
     if external_id:
         interaction.external_id = external_id
@@ -216,8 +224,17 @@ def interaction_log(
         if is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace, date_only=date_only):
             chosen.add(Flag.OUT_OF_HOURS)
     interaction.set_flags(chosen)
-    interaction.full_clean(exclude=["workspace", "client", "author"])
-    interaction.save()
+    interaction.full_clean(exclude=["workspace", "client", "author"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            interaction.save()
+    except IntegrityError:
+        if request_key is None:
+            raise
+        # The same form, sent twice at the same moment: the other send logged it.
+        return Interaction.objects.get(
+            workspace_id=client.workspace_id, author=author, request_key=request_key
+        )
     announce_clients_changed(
         workspace_id=client.workspace_id, client_ids=[client.pk], since=_local_day(interaction)
     )

@@ -30,16 +30,16 @@ def _refusals(message) -> dict:
     return dict.fromkeys(_REFUSALS, message)
 
 
-class ClippedCharField(forms.CharField):
-    """Text cut at ``limit`` characters rather than refused: a note saved as it is typed never
-    fails for its length."""
+class LimitedCharField(forms.CharField):
+    """Text of at most ``limit`` characters. Longer text is refused with a message that says so,
+    and comes back in the form as typed: nothing is cut away unseen."""
 
     def __init__(self, *, limit: int, **kwargs) -> None:
-        self.limit = limit
-        super().__init__(**kwargs)
-
-    def to_python(self, value) -> str:
-        return super().to_python(value)[: self.limit]
+        super().__init__(max_length=limit, **kwargs)
+        self.error_messages.setdefault(
+            "max_length",
+            _("At most %(limit_value)s characters here, please: this has %(show_value)s."),
+        )
 
 
 class KnownChoicesField(forms.MultipleChoiceField):
@@ -57,7 +57,7 @@ ANSWER_FIELDS: dict[str, Callable[..., forms.Field]] = {
     "yesno": partial(forms.ChoiceField, choices=questions.YESNO_CHOICES),
     "number": partial(forms.IntegerField, min_value=0, max_value=120),
     "member": partial(forms.IntegerField, min_value=1, max_value=2**62),  # a user id
-    "text": partial(ClippedCharField, limit=2000),
+    "text": partial(LimitedCharField, limit=2000),
 }
 
 
@@ -67,8 +67,15 @@ def answer_field(question: Question) -> forms.Field:
     refused = gettext("“%(question)s”: choose one of the answers offered.") % {
         "question": question.text
     }
+    messages = _refusals(refused) | {
+        "max_length": gettext(
+            "“%(question)s”: at most %%(limit_value)s characters, please (this has "
+            "%%(show_value)s)."
+        )
+        % {"question": question.text}
+    }
     return ANSWER_FIELDS[question.kind](
-        required=False, label=question.text, error_messages=_refusals(refused)
+        required=False, label=question.text, error_messages=messages
     )
 
 
@@ -135,8 +142,8 @@ class PlanForm(forms.Form):
     last_day = _date_field()
     check_on = _date_field()
     terms = KnownChoicesField(choices=drafts.TERMS, required=False)
-    message = ClippedCharField(limit=10000, strip=False, required=False)
-    notes = ClippedCharField(limit=10000, strip=False, required=False)
+    message = LimitedCharField(limit=10000, strip=False, required=False)
+    notes = LimitedCharField(limit=10000, strip=False, required=False)
     # The button pressed: "draft" writes the message again from the choices; "restore" brings
     # back the person's own message that a new draft replaced.
     action = forms.ChoiceField(choices=(("draft", "draft"), ("restore", "restore")), required=False)
@@ -183,7 +190,7 @@ class HandOverForm(forms.Form):
         coerce=int,
         error_messages=_refusals(_("Choose the teammate who takes the client over.")),
     )
-    notes = ClippedCharField(limit=4000, required=False)
+    notes = LimitedCharField(limit=4000, required=False)
 
     def __init__(self, *args, teammates: list[dict], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -211,7 +218,7 @@ class FollowUpForm(forms.Form):
         required=False,
         error_messages=_refusals(_("Choose yes, partly or no.")),
     )
-    notes = ClippedCharField(limit=4000, required=False)
+    notes = LimitedCharField(limit=4000, required=False)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -8,10 +8,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role
 from tests.factories import ClientFactory, MembershipFactory, UserFactory, WorkspaceFactory
 from tests.history import history
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits count in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

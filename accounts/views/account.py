@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .. import ratelimit
 from ..demo import DEMO_OWNER, DEMO_PASSWORD
 from ..forms import EmailAuthenticationForm, ProfileForm, SignUpForm
 from ..models import Language, User
@@ -67,6 +68,26 @@ def signup(request: HttpRequest) -> HttpResponse:
     invitation = _invitation_from_next(next_url)
     invited_email = invitation.email if invitation else None
     form = SignUpForm(request.POST or None, invited_email=invited_email)
+    # Counted per attempt, valid or not: the form says when an email already has an account,
+    # and this caps how fast anyone can ask it.
+    if request.method == "POST" and not ratelimit.hit(
+        ratelimit.limit("signup_ip"), ratelimit.client_ip(request)
+    ):
+        return render(
+            request,
+            "registration/signup.html",
+            {
+                # Unbound, so nothing is checked; what was typed (but the passwords) stays.
+                "form": SignUpForm(
+                    initial={k: request.POST.get(k, "") for k in ("email", "name")},
+                    invited_email=invited_email,
+                ),
+                "next": next_url or "",
+                "invitation": invitation,
+                "limited": True,
+            },
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         # A language picked with the switcher before signing up becomes the preference; one
         # merely sent by the browser does not (the account keeps following the browser).
@@ -105,7 +126,10 @@ def signup(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user = user_profile_update(user=request.user, **form.cleaned_data)
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "current_password"}
+        user = user_profile_update(user=request.user, **changes)
+        # This session stays signed in; the person's other sessions end with the old email.
+        update_session_auth_hash(request, user)
         response = redirect("accounts:profile")
         _remember_language(response, user.language)
         if user.language:
@@ -145,9 +169,32 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _paused(request: HttpRequest, *, reason: str, minutes: int) -> HttpResponse:
+    response = render(
+        request,
+        "accounts/login_paused.html",
+        {"reason": reason, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def login_locked_out(request: HttpRequest, response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): this account, from this address."""
+    return _paused(request, reason="account", minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
 class LoginView(auth_views.LoginView):
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Before the form: a flood from one address stops here, never reaching a password hash.
+        limit = ratelimit.limit("login_ip")
+        if ratelimit.exceeded(limit, ratelimit.client_ip(request)):
+            return _paused(request, reason="address", minutes=limit.minutes)
+        return super().post(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,9 +212,27 @@ class LoginView(auth_views.LoginView):
         return response
 
     def form_invalid(self, form):
+        if form.data.get("username") and form.data.get("password"):  # a password was checked
+            ratelimit.hit(ratelimit.limit("login_ip"), ratelimit.client_ip(self.request))
         response = super().form_invalid(form)
         response.status_code = 422
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, capped per address and per email. Whether the email has an account,
+    and whether a limit was reached, the visitor sees the same "check your inbox" page."""
+
+    def form_valid(self, form):
+        by_address = ratelimit.hit(
+            ratelimit.limit("password_reset_ip"), ratelimit.client_ip(self.request)
+        )
+        by_email = by_address and ratelimit.hit(
+            ratelimit.limit("password_reset_email"), form.cleaned_data["email"]
+        )
+        if by_address and by_email:
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_POST

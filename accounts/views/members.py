@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .. import ratelimit
 from ..forms import InvitationForm, MemberRoleForm
 from ..htmx import render_fragment, wants_fragment
 from ..models import Invitation, Membership, Role
@@ -49,12 +50,46 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
     }
 
 
+def _within_invitation_limits(request: HttpRequest, form: InvitationForm) -> bool:
+    """Each invitation is an email to an address someone typed: capped per person and per
+    workspace a day, so that an account cannot be used to send mail to strangers in bulk."""
+    by_inviter = ratelimit.limit("invitation_inviter")
+    if not ratelimit.hit(by_inviter, str(request.user.pk)):
+        form.add_error(
+            None,
+            ngettext(
+                "You have sent the most invitations allowed in a day (%(count)s). "
+                "Try again tomorrow.",
+                "You have sent the most invitations allowed in a day (%(count)s). "
+                "Try again tomorrow.",
+                by_inviter.count,
+            )
+            % {"count": by_inviter.count},
+        )
+        return False
+    by_workspace = ratelimit.limit("invitation_workspace")
+    if not ratelimit.hit(by_workspace, str(request.workspace.pk)):
+        form.add_error(
+            None,
+            ngettext(
+                "This workspace has sent the most invitations allowed in a day (%(count)s). "
+                "Try again tomorrow.",
+                "This workspace has sent the most invitations allowed in a day (%(count)s). "
+                "Try again tomorrow.",
+                by_workspace.count,
+            )
+            % {"count": by_workspace.count},
+        )
+        return False
+    return True
+
+
 @workspace_role(Role.VIEWER, write=Role.MANAGER)
 def members(request: HttpRequest) -> HttpResponse:
     """The members list; a POST here is the invitation form."""
     actor = request.membership
     form = InvitationForm(request.POST or None, actor_role=actor.role)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _within_invitation_limits(request, form):
         try:
             invitation = invitation_create(
                 workspace=request.workspace,

@@ -80,6 +80,7 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
                 feeling=form.cleaned_data["feeling"],
                 flags=form.cleaned_data["flags"],
                 summary=form.cleaned_data["summary"],
+                request_key=form.cleaned_data.get("request_key"),
                 **form.when(),
             )
         except ValidationError as error:
@@ -91,8 +92,9 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
         if wants_fragment(request):
             response = render_fragment(request, QUICK_LOG, context, status=422)
             return reswap(retarget(response, "#quick-log"), "outerHTML")
-        messages.error(request, _("The entry was not saved: please check the form."))
-        return redirect(request.POST.get("next") or "home:today", ws=request.workspace.slug)
+        # Without script: the same form again with what was typed and why it was refused
+        # (no redirect, so nothing typed is lost and no address from the request is followed).
+        return render(request, "portfolio/quick_log_refused.html", context, status=422)
     if not wants_fragment(request):
         messages.success(request, _("Logged."))
         return redirect(

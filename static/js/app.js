@@ -33,6 +33,7 @@
   function kindForStatus(status, read) {
     if (status === 403) return "forbidden";
     if (status === 404 || status === 410) return "notFound";
+    if (status === 409) return "conflict";
     if (status >= 500 && !read) return "server";
     return "generic";
   }

@@ -113,3 +113,39 @@ def test_bad_arguments_fail_clearly_and_write_nothing(args, message):
         run("create_workspace", "acme", "--owner", "boss@acme.example", *args)
     assert not Workspace.objects.exists()
     assert not User.objects.exists()
+
+
+def test_people_created_without_a_password_are_emailed_a_link_to_choose_one(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run("create_workspace", "solo", "--owner", "me@solo.example",
+                  "--member", "bo@solo.example:member")  # fmt: skip
+    assert "emailed me@solo.example a link to choose a password" in out
+    assert sorted(m.to[0] for m in mailoutbox) == ["bo@solo.example", "me@solo.example"]
+    message = next(m for m in mailoutbox if m.to == ["me@solo.example"])
+    assert "Choose your password for Solo" in message.subject
+    path = re.search(r"https?://[^/\s]+(/accounts/password/reset/\S+/)", message.body).group(1)
+    # The link opens the form to choose a password, which then works for logging in.
+    form = client.get(path, follow=True)
+    assert form.status_code == 200
+    confirm = form.redirect_chain[-1][0] if form.redirect_chain else path
+    client.post(
+        confirm, {"new_password1": "a-long-passphrase-9", "new_password2": "a-long-passphrase-9"}
+    )
+    assert User.objects.get(email="me@solo.example").check_password("a-long-passphrase-9")
+    # A re-run creates nobody and emails nobody.
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run("create_workspace", "solo", "--owner", "me@solo.example")
+    assert mailoutbox == []
+
+
+def test_people_created_with_a_password_get_no_email(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run("create_workspace", "solo", "--owner", "me@solo.example", "--password", "pw-long-123!")
+    assert mailoutbox == []

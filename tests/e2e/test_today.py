@@ -27,7 +27,7 @@ def demo_on_a_phone(page: Page, settings) -> Page:
     # The demo's six months of daily history take the worker most of a minute to replay: the
     # browser reads today's scores and alerts, computed here at once.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     call_command("seed_demo_reviews", stdout=io.StringIO())
     clients_rescore(workspace=Workspace.objects.get(slug=DEMO_SLUG))
     page.set_viewport_size(PHONE)

@@ -23,8 +23,8 @@ def run(*args) -> str:
 
 
 def test_seed_demo_is_idempotent_and_prints_the_login():
-    first = run("seed_demo")
-    second = run("seed_demo")
+    first = run("seed_demo", "--force")
+    second = run("seed_demo", "--force")
     assert "ana@demo.clientwise.example / clientwise-demo" in first
     assert Workspace.objects.count() == 1
     assert Membership.objects.count() == 3
@@ -35,7 +35,7 @@ def test_seed_demo_is_idempotent_and_prints_the_login():
 
 
 def test_the_demo_covers_every_situation(django_assert_max_num_queries):
-    run("seed_demo")
+    run("seed_demo", "--force")
     statuses = set(Client.objects.values_list("status", flat=True))
     assert statuses == set(ClientStatus.values)
     assert Client.objects.filter(ended_by="they_ended").exclude(departure_reason="").exists()
@@ -56,7 +56,7 @@ def _unbilled_share(client) -> float:
 
 
 def test_hourly_invoices_bill_the_billable_hours_at_the_rate():
-    run("seed_demo")
+    run("seed_demo", "--force")
     hourly = Client.objects.filter(billing_model="hourly", invoices__isnull=False).distinct()
     assert hourly.count() > 10
     for client in hourly:
@@ -74,7 +74,7 @@ def test_hourly_invoices_bill_the_billable_hours_at_the_rate():
 
 
 def test_good_clients_bill_most_of_their_time_and_the_others_do_not():
-    run("seed_demo")
+    run("seed_demo", "--force")
     for name in ("Padaria Estrela", "Fjord Analytics", "Quill Publishing", "Andes Coffee"):
         assert 0.1 <= _unbilled_share(Client.objects.get(name=name)) <= 0.35, name
     assert _unbilled_share(Client.objects.get(name="Escola Semear")) > 0.45
@@ -94,7 +94,7 @@ def _evidence(reading: Assessment, dimension: str) -> list[str]:
 
 
 def test_billed_support_requests_read_as_the_job_itself_not_as_scope_creep():
-    run("seed_demo")
+    run("seed_demo", "--force")
     support = _reading("Vila Nova Clínica")
     assert support.health.band in ("thriving", "healthy")
     assert support.health.dimensions["scope"].score >= HEALTHY_SCORE
@@ -103,7 +103,7 @@ def test_billed_support_requests_read_as_the_job_itself_not_as_scope_creep():
 
 
 def test_billable_work_not_invoiced_yet_reads_as_money_earned():
-    run("seed_demo")
+    run("seed_demo", "--force")
     pending = _reading("Sunday Studio")
     assert "not_invoiced_yet" in _evidence(pending, "profitability")
     assert pending.health.dimensions["profitability"].score >= HEALTHY_SCORE
@@ -115,7 +115,7 @@ def test_billable_work_not_invoiced_yet_reads_as_money_earned():
 
 
 def test_a_well_paying_client_who_writes_out_of_hours_is_told_to_set_boundaries_not_to_end():
-    run("seed_demo")
+    run("seed_demo", "--force")
     late = _reading("Kestrel Media")
     assert late.health.weakest == "energy"
     assert late.health.dimensions["profitability"].score >= HEALTHY_SCORE
@@ -123,10 +123,23 @@ def test_a_well_paying_client_who_writes_out_of_hours_is_told_to_set_boundaries_
 
 
 def test_a_client_who_drains_its_owner_but_not_a_teammate_is_handed_over_to_them():
-    run("seed_demo")
+    run("seed_demo", "--force")
     clash = _reading("Brightwater Events")
     assert clash.health.dimensions["energy"].score < WEAK
     assert (clash.suggestion, clash.reason.code) == ("hand_over", "hand_over")
     assert clash.reason.params["name"] == "Carla Méndez"
     assert clash.reason.params["yours"] <= -1.0
     assert clash.reason.params["feeling"] >= 1.0
+
+
+def test_seed_demo_refuses_without_debug_or_force(settings):
+    from django.core.management.base import CommandError
+
+    from accounts.models import Workspace
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        run("seed_demo")
+    assert not Workspace.objects.exists()
+    settings.DEBUG = True
+    assert "Demo login" in run("seed_demo")

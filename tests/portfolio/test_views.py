@@ -341,3 +341,31 @@ def test_a_new_clients_language_starts_as_the_one_its_freelancer_works_in(
     member.save(update_fields=["language"])
     page = logged_in(member).get(url("portfolio:client_create", workspace)).content.decode()
     assert '<option value="pt-BR" selected>' in page
+
+
+def test_the_same_quick_log_sent_twice_logs_one_entry(logged_in, member, workspace):
+    ClientFactory(workspace=workspace, name="Atlas")
+    browser = logged_in(member)
+    page = browser.get(url("home:today", workspace)).content.decode()
+    key = re.search(r'name="request_key" value="([0-9a-f-]{36})"', page).group(1)
+    first = log(browser, workspace, client="Atlas", request_key=key)
+    again = log(browser, workspace, client="Atlas", request_key=key)  # a resent request
+    assert first.status_code == again.status_code == 200
+    assert Interaction.objects.count() == 1
+    # The fresh form that comes back carries a new key: the next entry is a new one.
+    fresh = re.search(r'name="request_key" value="([0-9a-f-]{36})"', first.content.decode())
+    assert fresh and fresh.group(1) != key
+    log(browser, workspace, client="Atlas", request_key=fresh.group(1))
+    assert Interaction.objects.count() == 2
+
+
+def test_a_note_past_its_length_is_refused_with_a_message_and_kept(logged_in, member, workspace):
+    response = logged_in(member).post(
+        url("portfolio:client_create", workspace),
+        client_form(status="active", notes="n" * 10001),
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Ensure this value has at most 10000 characters (it has 10001)." in page
+    assert "n" * 10001 in page  # what was typed comes back
+    assert not Client.objects.exists()

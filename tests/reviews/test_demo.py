@@ -15,7 +15,7 @@ from reviews.models import Review
 def test_the_demo_gets_an_ended_a_decided_and_a_half_way_review_once(db, client):
     with pytest.raises(CommandError, match="seed_demo"):
         call_command("seed_demo_reviews", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())
     call_command("seed_demo_reviews", stdout=io.StringIO())
     call_command("seed_demo_reviews", stdout=io.StringIO())
     statuses = sorted(Review.objects.values_list("client__name", "status"))

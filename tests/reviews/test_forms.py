@@ -71,10 +71,15 @@ def test_an_empty_answer_is_unanswered_so_absent():
     assert form.answers() == {"dread": 2}
 
 
-def test_a_long_note_is_cut_not_refused():
+def test_a_long_note_is_refused_saying_which_and_how_long_nothing_cut_unseen():
     form = StepForm(sent(feel_notes="a" * 2500), step=2)
-    assert form.is_valid()
-    assert form.answers() == {"feel_notes": "a" * 2000}
+    assert not form.is_valid()
+    with translation.override("en"):
+        assert invalid_messages(form) == [
+            "“Anything else about how it feels? (optional)”: at most 2000 characters, please "
+            "(this has 2500)."
+        ]
+    assert StepForm(sent(feel_notes="a" * 2000), step=2).is_valid()
 
 
 @pytest.mark.parametrize(
@@ -193,9 +198,12 @@ def test_a_refused_plan_gives_back_what_was_typed():
     assert form.typed() == {"message": "My words", "check_on": "someday", "terms": ["rate"]}
 
 
-def test_a_long_message_is_cut_not_refused():
+def test_a_long_message_is_refused_and_comes_back_as_typed():
     form = PlanForm(today=TODAY, data=sent(message="a" * 12000))
-    assert form.is_valid() and len(form.changes()["message"]) == 10000
+    assert not form.is_valid()
+    with translation.override("en"):
+        assert invalid_messages(form) == ["At most 10000 characters here, please: this has 12000."]
+    assert form.typed()["message"] == "a" * 12000
 
 
 # Hand-over and follow-up -----------------------------------------------------------------------

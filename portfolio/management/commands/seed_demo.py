@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_MEMBERS, DEMO_OWNER, DEMO_PASSWORD, DEMO_SLUG
@@ -17,8 +18,20 @@ class Command(BaseCommand):
         "six months of history. Idempotent: an existing demo is left as it is."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load it with DEBUG off too (its password is public: never in production).",
+        )
+
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        if not (settings.DEBUG or options["force"]):
+            raise CommandError(
+                "The demo's accounts share a password anyone can read in the README: it loads "
+                "only with DEBUG on (as `make run` does), or with --force."
+            )
         existed = Workspace.objects.filter(slug=DEMO_SLUG).exists()
         workspace, _changes = workspace_provision(
             slug=DEMO_SLUG,

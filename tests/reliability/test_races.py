@@ -1,0 +1,160 @@
+"""Two people (or two tabs) changing the same record at the same moment, on real PostgreSQL
+connections: one change wins, the other is told it lost the race; never a server error.
+
+SQLite serialises writers, so the race these tests stage needs PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client as Browser
+from django.urls import reverse
+
+from portfolio.models import Client, Invoice
+from tests.factories import ClientFactory, InvoiceFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AT_ONCE = 10
+
+
+def at_once(user, path: str, data_for) -> list:
+    """`AT_ONCE` posts to `path`, released together, each on its own connection."""
+    start = threading.Barrier(AT_ONCE)
+    answers: list = [None] * AT_ONCE
+
+    def post(n: int) -> None:
+        browser = Browser(raise_request_exception=False)
+        browser.force_login(user)
+        start.wait()
+        try:
+            answers[n] = browser.post(path, data_for(n), HTTP_REFERER=f"http://testserver{path}")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(AT_ONCE)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("a race between connections needs PostgreSQL")
+
+
+def url(name, workspace, **kwargs) -> str:
+    return reverse(name, kwargs={"ws": workspace.slug, **kwargs})
+
+
+def test_ten_status_changes_at_once_are_answered_without_an_error(postgresql, workspace, member):
+    client = ClientFactory(workspace=workspace, status="active")
+    statuses = ["paused", "active", "offboarding", "prospect", "paused"] * 2
+    answers = at_once(
+        member,
+        url("portfolio:client_status", workspace, code=client.code),
+        lambda n: {"status": statuses[n]},
+    )
+    assert sorted({a.status_code for a in answers}) == [302]
+    client.refresh_from_db()
+    assert client.version > 1  # at least one change won
+    assert client.status in statuses
+
+
+@pytest.mark.parametrize("action", ["invoice_paid", "invoice_void"])
+def test_ten_payments_or_voids_at_once_are_answered_without_an_error(
+    postgresql, workspace, member, action
+):
+    invoice = InvoiceFactory(client=ClientFactory(workspace=workspace))
+    answers = at_once(
+        member,
+        url(f"portfolio:{action}", workspace, code=invoice.code),
+        lambda n: {"void": "1"} if action == "invoice_void" else {},
+    )
+    assert sorted({a.status_code for a in answers}) == [302]
+    invoice.refresh_from_db()
+    assert invoice.version > 1
+
+
+def test_a_lost_race_is_told_and_changes_nothing(workspace, member, client):
+    """The answer itself, on any database: a change refused because the record moved on."""
+    from django.contrib.messages import get_messages
+
+    from accounts.errors import ConflictError
+    from accounts.middleware import ConflictMiddleware
+
+    customer = ClientFactory(workspace=workspace, status="active")
+    client.force_login(member)
+    page = url("portfolio:client_detail", workspace, code=customer.code)
+    request = client.post(page).wsgi_request  # a real request, with its session and messages
+
+    def answer(**meta):
+        request.META.update(meta)
+        request.__dict__.pop("headers", None)  # read again from META
+        return ConflictMiddleware(lambda r: None).process_exception(request, ConflictError())
+
+    refused = answer(HTTP_REFERER=f"http://testserver{page}")
+    assert (refused.status_code, refused.url) == (302, f"http://testserver{page}")
+    assert "Someone else changed this at the same moment" in " ".join(
+        str(m) for m in get_messages(request)
+    )
+    assert answer(HTTP_REFERER="https://evil.example/phish").url == "/"  # never another site
+    assert answer(HTTP_HX_REQUEST="true").status_code == 409
+    assert Client.objects.get(pk=customer.pk).version == 1
+    assert Invoice.objects.count() == 0
+
+
+def test_one_quick_log_sent_ten_times_at_once_logs_one_entry(postgresql, workspace, member):
+    from portfolio.models import Interaction
+
+    ClientFactory(workspace=workspace, name="Atlas")
+    key = "8b0c7c1e-7d43-4f0e-9a53-0d6f3f1f2a10"
+    answers = at_once(
+        member,
+        url("portfolio:interaction_create", workspace),
+        lambda n: {"client": "Atlas", "kind": "call", "minutes": "20", "request_key": key},
+    )
+    assert {a.status_code for a in answers} == {302}
+    assert Interaction.objects.filter(request_key=key).count() == 1
+
+
+def test_ten_edits_of_a_line_at_once_are_answered_without_an_error(postgresql):
+    from accounts.services import user_sign_up
+    from assessments.models import Boundary
+
+    owner, workspace = user_sign_up(email="ana@example.com", password="long-passphrase-1")
+    customer = ClientFactory(workspace=workspace)
+    line = Boundary.objects.filter(workspace=workspace).first()
+    answers = at_once(
+        owner,
+        url("assessments:boundary_edit", workspace, code=line.code),
+        lambda n: {"enabled": "on", "threshold": str(n + 1), "span": "30",
+                   "severity": "warning", "muted_clients": [str(customer.pk)] if n % 2 else []},
+    )  # fmt: skip
+    assert {a.status_code for a in answers} == {302}
+    line.refresh_from_db()
+    assert 1 <= line.threshold <= AT_ONCE  # one of the edits, whole
+
+
+def test_a_review_answered_decided_and_planned_ten_times_at_once_never_fails(
+    postgresql, workspace, owner
+):
+    from reviews.models import Review
+    from reviews.services import review_start
+
+    review = review_start(client=ClientFactory(workspace=workspace, owner=owner), author=owner)
+    for step, data_for in (
+        (2, lambda n: {"dread": str(n % 5 + 1), "feel_notes": f"note {n}"}),
+        (5, lambda n: {"go": "decide", "decision": ["end", "keep", "set_boundaries"][n % 3]}),
+    ):
+        path = url("reviews:review_step", workspace, code=review.code, step=step)
+        assert {a.status_code for a in at_once(owner, path, data_for)} == {302}
+    plan = url("reviews:review_plan", workspace, code=review.code)
+    answers = at_once(owner, plan, lambda n: {"message": f"m{n}", "tone": "warm", "language": "en"})
+    assert {a.status_code for a in answers} == {302}
+    assert Review.objects.get(pk=review.pk).decision in ("end", "keep", "set_boundaries")
