@@ -86,11 +86,31 @@ THRESHOLD_LIMITS = {
 }
 
 
+# A database key: a sent number past a 64-bit integer is no client of ours, not a query to run
+# (SQLite cannot even bind it).
+LARGEST_KEY = 2**63 - 1
+
+
+class KeysModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a key no database column can hold as it refuses any unknown one."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            if str(pk).lstrip("-").isdigit() and abs(int(pk)) > LARGEST_KEY:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class BoundaryForm(forms.ModelForm):
     class Meta:
         model = Boundary
         fields = ["enabled", "threshold", "span", "severity", "muted_clients"]
         widgets = {"muted_clients": forms.CheckboxSelectMultiple}
+        field_classes = {"muted_clients": KeysModelMultipleChoiceField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

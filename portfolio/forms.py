@@ -41,7 +41,23 @@ class MemberField(forms.TypedChoiceField):
         return User.objects.get(pk=user_id) if user_id not in (None, "") else None
 
 
-class ClientForm(forms.ModelForm):
+class HiddenErrorsShown:
+    """A form whose hidden fields (the version it was drawn at, the quick log's key) can only
+    be wrong when the page is stale or was tampered with: their errors become one message for
+    the whole form, which every template shows, instead of an error on a field nobody sees."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        hidden = [field.name for field in self.hidden_fields() if field.name in self._errors]
+        for name in hidden:
+            del self._errors[name]
+        if hidden:
+            self.add_error(
+                None, _("This form is out of date: reload the page and make your change again.")
+            )
+
+
+class ClientForm(HiddenErrorsShown, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -163,7 +179,7 @@ class DepartureForm(forms.Form):
         return ended_on
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(HiddenErrorsShown, forms.Form):
     """The quick log, also used to edit an entry. `client` is typed (a name from the list)."""
 
     client = forms.CharField(
@@ -274,7 +290,7 @@ class InterchangeUploadForm(forms.Form):
         return cleaned
 
 
-class InvoiceForm(forms.ModelForm):
+class InvoiceForm(HiddenErrorsShown, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

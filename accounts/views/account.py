@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -42,9 +43,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str | None:
+    """`next` when it is an address on this site (a path: never another site, and never a bare
+    word that `redirect()` would take for a view's name)."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return None
@@ -161,7 +168,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     language = request.POST.get("language", "")
     if language not in Language.values:
         messages.error(request, _("That language is not available."))
-        return redirect(_safe_next(request) or "home")
+        return HttpResponseRedirect(_safe_next(request) or reverse("home"))
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)
     response = HttpResponseRedirect(_safe_next(request) or "/")

@@ -86,3 +86,51 @@ def test_drafting_a_message_for_a_decision_without_one_changes_nothing(
         assert http.post(plan, data).status_code < 500
     review.refresh_from_db()
     assert review.plan == before
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize(
+    "target", ["0", "accounts:logout", "//evil.example/", "https://evil.example/"]
+)
+def test_the_language_switcher_follows_only_an_address_of_this_site(
+    client, owner, signed_in, target
+):
+    """Found by the fuzz suite: a `next` with no slash was taken for a view's name (a 500, and
+    any view name followed)."""
+    client.raise_request_exception = False
+    if signed_in:
+        client.force_login(owner)
+    for language in ("", "en"):
+        response = client.post("/language/", {"language": language, "next": target})
+        assert response.status_code == 302
+        assert response["Location"] in ("/", reverse("home"))
+    response = client.post("/language/", {"language": "es", "next": "/accounts/profile/"})
+    assert response["Location"] == "/accounts/profile/"
+
+
+def test_a_key_past_any_database_column_is_refused_like_an_unknown_one(logged_in, owner):
+    """Found by the fuzz suite: a muted client's key of 30 digits reached SQLite (a 500)."""
+    from accounts.services import user_sign_up
+    from assessments.models import Boundary
+
+    owner, workspace = user_sign_up(email="ana@example.com", password="long-passphrase-1")
+    line = Boundary.objects.filter(workspace=workspace).first()
+    http = logged_in(owner)
+    http.raise_request_exception = False
+    response = http.post(
+        url("assessments:boundary_edit", workspace, code=line.code),
+        {"enabled": "on", "threshold": "1", "span": "30", "severity": "info",
+         "muted_clients": ["-999999999999999999999999999999"]},
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert "is not a valid value." in response.content.decode()
+
+
+def test_a_stale_or_tampered_hidden_field_is_one_message_for_the_form(http, workspace, customer):
+    """Found by the fuzz suite: a wrong hidden version was refused with no visible message."""
+    response = http.post(
+        url("portfolio:invoice_create", workspace, code=customer.code),
+        {"number": "2026-1", "issued_on": "2026-11-01", "amount": "10", "version": ":"},
+    )
+    assert response.status_code == 422
+    assert "This form is out of date: reload the page" in response.content.decode()
