@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +79,6 @@ class ClientForm(HiddenErrorsShown, forms.ModelForm):
             "end_reason": _("What you learned (optional)"),
         }
 
-    TEXT_LIMITS = {"notes": 10000, "end_reason": 4000}
     # What only an ended relationship has: shown while the status says "Ended".
     END_FIELDS = ("ended_on", "ended_by", "departure_reason", "end_reason")
 
@@ -94,12 +92,6 @@ class ClientForm(HiddenErrorsShown, forms.ModelForm):
             self.fields["owner"].initial = self.instance.owner_id
             self.fields["version"].initial = self.instance.version
         self.today = workspace.today()
-        # Free text has a length like every other field: longer is refused with a message.
-        for name, limit in self.TEXT_LIMITS.items():
-            field = self.fields[name]
-            field.max_length = limit
-            field.validators.append(MaxLengthValidator(limit))
-            field.widget.attrs["maxlength"] = str(limit)
 
     def field_groups(self) -> dict[str, list]:
         """The visible fields before the ending ones, the ending ones, and those after."""
@@ -107,7 +99,7 @@ class ClientForm(HiddenErrorsShown, forms.ModelForm):
         names = [field.name for field in visible]
         first = min(names.index(name) for name in self.END_FIELDS)
         return {
-            "before": [f for f in visible[:first] if f.name not in self.END_FIELDS],
+            "before": visible[:first],
             "ending": [self[name] for name in self.END_FIELDS],
             "after": [f for f in visible[first:] if f.name not in self.END_FIELDS],
         }

@@ -101,7 +101,8 @@ class Client(models.Model):
     ended_by = models.CharField(
         _("how it ended"), max_length=16, choices=EndedBy.choices, blank=True
     )
-    end_reason = models.TextField(_("why it ended"), blank=True)
+    # Free text has a length like every other field (in forms: the column itself is unlimited).
+    end_reason = models.TextField(_("why it ended"), max_length=4000, blank=True)
     departure_reason = models.CharField(
         _("departure reason"), max_length=20, choices=DepartureReason.choices, blank=True
     )
@@ -112,7 +113,7 @@ class Client(models.Model):
         default=ClientLanguage.ENGLISH,
         help_text=_("For messages you send them."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=10000, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic concurrency: a save based on an older version is refused, never overwrites.
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -125,7 +125,6 @@ def client_change_status(*, client: Client, status: str, version: int | None = N
 
 
 @transaction.atomic
-@transaction.atomic
 def client_hand_over(
     *,
     client: Client,
@@ -194,12 +193,6 @@ def interaction_log(
 
     `request_key` is the quick log form's own key: the same form sent twice (a double tap, a
     resent request on a bad connection) logs one entry, and the second send gets it back."""
-    if request_key is not None:
-        sent_before = Interaction.objects.filter(
-            workspace_id=client.workspace_id, author=author, request_key=request_key
-        ).first()
-        if sent_before is not None:
-            return sent_before
     workspace = client.workspace
     date_only = occurred_at is None and occurred_on is not None
     when = noon_in(workspace, occurred_on) if date_only else (occurred_at or timezone.now())
@@ -224,17 +217,22 @@ def interaction_log(
         if is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace, date_only=date_only):
             chosen.add(Flag.OUT_OF_HOURS)
     interaction.set_flags(chosen)
-    interaction.full_clean(exclude=["workspace", "client", "author"], validate_constraints=False)
+    interaction.full_clean(exclude=["workspace", "client", "author"])
     try:
         with transaction.atomic():
             interaction.save()
     except IntegrityError:
-        if request_key is None:
-            raise
-        # The same form, sent twice at the same moment: the other send logged it.
-        return Interaction.objects.get(
-            workspace_id=client.workspace_id, author=author, request_key=request_key
+        # The same form sent again (one row per key: interaction_request_once): the entry the
+        # first send logged is the answer. Any other refusal stays an error.
+        sent_before = (
+            request_key
+            and Interaction.objects.filter(
+                workspace_id=client.workspace_id, author=author, request_key=request_key
+            ).first()
         )
+        if not sent_before:
+            raise
+        return sent_before
     announce_clients_changed(
         workspace_id=client.workspace_id, client_ids=[client.pk], since=_local_day(interaction)
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import ratelimit
@@ -50,37 +50,38 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
     }
 
 
+# The day's caps on invitations, and what reaching each says (the count chooses the plural).
+INVITATION_LIMITS = (
+    (
+        "invitation_inviter",
+        ngettext_lazy(
+            "You have sent the most invitations allowed in a day (%(count)s). Try again tomorrow.",
+            "You have sent the most invitations allowed in a day (%(count)s). Try again tomorrow.",
+            "count",
+        ),
+    ),
+    (
+        "invitation_workspace",
+        ngettext_lazy(
+            "This workspace has sent the most invitations allowed in a day (%(count)s). "
+            "Try again tomorrow.",
+            "This workspace has sent the most invitations allowed in a day (%(count)s). "
+            "Try again tomorrow.",
+            "count",
+        ),
+    ),
+)
+
+
 def _within_invitation_limits(request: HttpRequest, form: InvitationForm) -> bool:
     """Each invitation is an email to an address someone typed: capped per person and per
     workspace a day, so that an account cannot be used to send mail to strangers in bulk."""
-    by_inviter = ratelimit.limit("invitation_inviter")
-    if not ratelimit.hit(by_inviter, str(request.user.pk)):
-        form.add_error(
-            None,
-            ngettext(
-                "You have sent the most invitations allowed in a day (%(count)s). "
-                "Try again tomorrow.",
-                "You have sent the most invitations allowed in a day (%(count)s). "
-                "Try again tomorrow.",
-                by_inviter.count,
-            )
-            % {"count": by_inviter.count},
-        )
-        return False
-    by_workspace = ratelimit.limit("invitation_workspace")
-    if not ratelimit.hit(by_workspace, str(request.workspace.pk)):
-        form.add_error(
-            None,
-            ngettext(
-                "This workspace has sent the most invitations allowed in a day (%(count)s). "
-                "Try again tomorrow.",
-                "This workspace has sent the most invitations allowed in a day (%(count)s). "
-                "Try again tomorrow.",
-                by_workspace.count,
-            )
-            % {"count": by_workspace.count},
-        )
-        return False
+    subjects = {"invitation_inviter": request.user.pk, "invitation_workspace": request.workspace.pk}
+    for name, message in INVITATION_LIMITS:
+        cap = ratelimit.limit(name)
+        if not ratelimit.hit(cap, str(subjects[name])):
+            form.add_error(None, message % {"count": cap.count})
+            return False
     return True
 
 
