@@ -22,7 +22,8 @@ COPY . .
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DEBUG=false \
     python manage.py collectstatic --noinput
 
-RUN useradd --create-home --uid 1000 clientwise && chown -R clientwise /app
+# /app/media exists, owned by the app user, so that a new `media` volume starts writable.
+RUN useradd --create-home --uid 1000 clientwise && mkdir -p /app/media && chown -R clientwise /app
 USER clientwise
 
 EXPOSE 8000

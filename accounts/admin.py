@@ -7,6 +7,8 @@ clients), so the admin shows them read-only: a write from here would skip the ru
 
 from __future__ import annotations
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
@@ -229,3 +231,29 @@ class TaskResultAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).defer("args_kwargs", "return_value", "traceback")
+
+
+@admin.register(AccessAttempt, site=site)
+class LoginLockoutAdmin(AccessAttemptAdmin):
+    """django-axes' count of wrong passwords per account and address (settings
+    LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES). A lock lifts by itself after its cool-off;
+    deleting the row lifts it at once, for someone who proved who they are another way.
+
+    The form data axes keeps is not shown: it is the attempt's own, typed by whoever tried."""
+
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "ip_address",
+                    "user_agent",
+                    "path_info",
+                    "failures_since_start",
+                    "attempt_time",
+                    "expiration",
+                )
+            },
+        ),
+    )

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import ratelimit
 from .models import WORKSPACE_SETTINGS, Invitation, Role, User, Weekday, Workspace
 from .selectors import workspace_slug_suggest
 from .timezones import current_name, current_zones, label, time_zone_choices
@@ -98,6 +100,38 @@ class SignUpForm(SetPasswordMixin, forms.Form):
         return cleaned
 
 
+def current_password_check(user: User, password: str, wrong: str) -> None:
+    """Raise a ValidationError saying `wrong` unless `password` is `user`'s.
+
+    Whoever holds a session alone (an unlocked laptop) must not be able to guess the password
+    through these forms: wrong guesses are capped like logins, and once the cap is reached no
+    password is hashed until the window ends."""
+    cap = ratelimit.limit("password_confirm_user")
+    subject = str(user.pk)
+    if ratelimit.exceeded(cap, subject):
+        raise forms.ValidationError(
+            ngettext(
+                "Too many wrong passwords. Try again in %(minutes)s minute at the latest.",
+                "Too many wrong passwords. Try again in %(minutes)s minutes at the latest.",
+                cap.minutes,
+            )
+            % {"minutes": cap.minutes},
+            code="password_paused",
+        )
+    if not user.check_password(password):
+        ratelimit.hit(cap, subject)
+        raise forms.ValidationError(wrong, code="password_incorrect")
+
+
+class CurrentPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password's guesses capped."""
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        current_password_check(self.user, old_password, self.error_messages["password_incorrect"])
+        return old_password
+
+
 class ProfileForm(forms.ModelForm):
     current_password = forms.CharField(
         label=_("Current password"),
@@ -127,9 +161,30 @@ class ProfileForm(forms.ModelForm):
         # The login email is the key to the account: whoever holds a session alone (an
         # unlocked laptop) must not be able to move it elsewhere.
         moved = email and email != self.email_before
-        if moved and not self.instance.check_password(cleaned.get("current_password") or ""):
+        if not moved:
+            return cleaned
+        try:
+            current_password_check(
+                self.instance,
+                cleaned.get("current_password") or "",
+                _("To change your login email, type your current password."),
+            )
+        except forms.ValidationError as error:
+            self.add_error("current_password", error)
+            return cleaned
+        # Each change emails a notice to the address it leaves: capped like every email.
+        cap = ratelimit.limit("email_change_user")
+        if not self.errors and not ratelimit.hit(cap, str(self.instance.pk)):
             self.add_error(
-                "current_password", _("To change your login email, type your current password.")
+                "email",
+                ngettext(
+                    "You have changed your login email the most times allowed in a day "
+                    "(%(count)s). Try again tomorrow.",
+                    "You have changed your login email the most times allowed in a day "
+                    "(%(count)s). Try again tomorrow.",
+                    cap.count,
+                )
+                % {"count": cap.count},
             )
         return cleaned
 

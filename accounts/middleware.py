@@ -36,6 +36,14 @@ def browser_language(request: HttpRequest) -> str | None:
     return None
 
 
+def visitor_language(request: HttpRequest) -> str:
+    """The language of a page answered without the database (an outage, a refused upload): the
+    visitor's cookie, else the browser's, else the default. The saved preference needs the
+    database."""
+    chosen = supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+    return chosen or browser_language(request) or settings.LANGUAGE_CODE
+
+
 def requested_language(request: HttpRequest) -> str | None:
     """The user's saved preference, then the choice of an anonymous visitor, then the browser.
 

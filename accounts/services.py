@@ -30,6 +30,7 @@ from .models import (
 )
 from .selectors import workspace_slug_suggest
 from .signals import announce_workspace_settings_changed
+from .tasks import send_password_reset
 
 
 @transaction.atomic
@@ -345,6 +346,13 @@ def user_language_set(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def password_reset_request(*, email: str, domain: str, use_https: bool, language: str) -> None:
+    """Queue the reset link for `email`. Nothing is looked up here: the worker finds the
+    account, if any, so that asking takes the same time either way. Nothing is written
+    either, so there is no transaction to wait for."""
+    send_password_reset.enqueue(email=email, domain=domain, use_https=use_https, language=language)
 
 
 def password_choose_send(*, user: User, workspace: Workspace) -> None:

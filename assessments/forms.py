@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Workspace
-from portfolio.forms import member_choices
+from portfolio.forms import HiddenErrorsShown, member_choices
 from portfolio.models import Client
 
 from .boundaries import SPAN_IN_DAYS, SPAN_IN_ENTRIES
@@ -105,7 +105,9 @@ class KeysModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
-class BoundaryForm(forms.ModelForm):
+class BoundaryForm(HiddenErrorsShown, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Boundary
         fields = ["enabled", "threshold", "span", "severity", "muted_clients"]
@@ -115,6 +117,7 @@ class BoundaryForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         kind = self.instance.kind
+        self.fields["version"].initial = self.instance.version
         self.fields["threshold"].label = THRESHOLD_LABELS[kind]
         low, high = THRESHOLD_LIMITS[kind]
         self.fields["threshold"].widget.attrs.update(min=low, max=high, step="any")

@@ -264,6 +264,7 @@ def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
         Invoice.objects.filter(
             client_id=OuterRef("client_id"),
             void=False,
+            deleted_at__isnull=True,
             issued_on__gte=window.first_day,
             issued_on__lte=window.as_of,
         )
@@ -287,6 +288,7 @@ def _invoice_rows(
     rows = Invoice.objects.filter(
         workspace_id=workspace_id,
         void=False,
+        deleted_at__isnull=True,
         issued_on__gte=window.first_day,
         issued_on__lte=window.as_of,
     )

@@ -210,6 +210,8 @@ class Boundary(models.Model):
     muted_clients = models.ManyToManyField(
         Client, blank=True, related_name="muted_boundaries", verbose_name=_("muted for")
     )
+    # Bumped by every save of the line's form (accounts.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkspaceQuerySet.as_manager()

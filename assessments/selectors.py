@@ -96,6 +96,7 @@ def portfolio_revenue(workspace: Workspace, window: Window) -> float:
         Invoice.objects.filter(
             workspace=workspace,
             void=False,
+            deleted_at__isnull=True,
             issued_on__gte=window.first_day,
             issued_on__lte=window.as_of,
             client__deleted_at__isnull=True,

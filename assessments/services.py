@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User, Workspace
+from accounts.versions import lock_fresh
 from portfolio.models import Client
 
 from . import alerts, ladder, scoring, selectors, tasks
@@ -384,11 +385,16 @@ def scoring_settings_update(
 
 
 @transaction.atomic
-def boundary_update(*, boundary: Boundary, data: dict, muted_clients) -> Boundary:
-    """Change a line; the alerts follow it once every client is rescored."""
+def boundary_update(
+    *, boundary: Boundary, version: int | None, data: dict, muted_clients
+) -> Boundary:
+    """Change a line; the alerts follow it once every client is rescored. Refused with
+    ConflictError if someone saved the line since `version` (None: whatever it is now)."""
+    lock_fresh(boundary, version=version)
     for name, value in data.items():
         setattr(boundary, name, value)
     boundary.full_clean()
+    boundary.version += 1
     boundary.save()
     boundary.muted_clients.set(muted_clients)
     workspace_rescore_later(boundary.workspace)

@@ -4,7 +4,7 @@ Usage: python bench/import_interactions.py [--interactions N] [--clients C]
 
 Measures, on a throw-away test database: planning (read + validate) and applying the first
 import, planning the same files again (all unchanged), exporting the workspace, and undoing
-the import.
+the import; with the process's peak resident memory after each step (it only grows).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import sys
 import time
 from pathlib import Path
@@ -63,7 +64,8 @@ def timed(label: str, action):
         started = time.perf_counter()
         result = action()
         seconds = time.perf_counter() - started
-    print(f"{label:<34}{seconds:>9.2f} s{len(queries):>9} queries")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"{label:<34}{seconds:>9.2f} s{len(queries):>9} queries{peak:>9.0f} MB peak RSS")
     return result
 
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body too large for any page is refused before anything reads it.
+    "accounts.upload_limits.UploadSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -78,7 +80,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Serves the collected, hashed static files in production; runserver serves them in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -107,6 +112,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection is checked before each request reuses it: after a database restart the
+# app reconnects by itself instead of failing on a dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web process and the task worker write to the same file: WAL lets readers carry on
     # while one writes, and immediate transactions wait for the lock instead of failing.
@@ -175,6 +183,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.account.login_locked_out"
 # Keep failed attempts only (they expire with the cool-off), not a log of every login.
 AXES_DISABLE_ACCESS_LOG = True
+# Its admin goes on the operators' site (accounts.admin), not on Django's default one.
+AXES_ENABLE_ADMIN = False
 
 # Rate limits (accounts.ratelimit): name -> (uses, window in seconds). The window of each
 # subject starts at its first use.
@@ -187,6 +197,13 @@ RATE_LIMITS = {
     "password_reset_email": (5, 60 * 60),
     "invitation_workspace": (50, 60 * 60 * 24),
     "invitation_inviter": (20, 60 * 60 * 24),
+    # Wrong current passwords typed in a signed-in session (profile email, password change):
+    # the same cap as logins, so a session alone is no faster way to guess the password.
+    "password_confirm_user": (LOGIN_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES * 60),
+    # Emails a signed-in person can make Clientwise send, to addresses of their choosing or to
+    # teammates: a notice to the old address per login-email change, two per hand-over.
+    "email_change_user": (5, 60 * 60 * 24),
+    "hand_over_member": (30, 60 * 60 * 24),
 }
 
 # Languages: the user's preference, then the browser, then the workspace default.
@@ -204,6 +221,22 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# Uploaded files (the import files waiting for their preview). With several web or worker
+# machines this must be shared storage: a volume they all mount, or an object store.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+MEDIA_URL = "media/"  # never served: nothing uploaded is shown back as a file
+# The largest upload request (all its files together), refused before its body is read
+# (accounts.middleware.UploadSizeMiddleware); and what a workspace may keep waiting at once.
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_MB", default=50) * 1024 * 1024
+IMPORT_WORKSPACE_QUOTA_BYTES = env.int("IMPORT_WORKSPACE_QUOTA_MB", default=200) * 1024 * 1024
+# A running import that said nothing for this long has lost its worker: marked failed.
+IMPORT_STALLED_MINUTES = env.int("IMPORT_STALLED_MINUTES", default=30)
+FILE_UPLOAD_HANDLERS = [
+    "accounts.upload_limits.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -240,6 +273,9 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clientwise <noreply@clientwise.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# When `manage.py scheduler` runs the nightly pass: a crontab line, in UTC.
+NIGHTLY_PASS_CRON = env.str("NIGHTLY_PASS_CRON", default="15 3 * * *")
 
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

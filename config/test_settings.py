@@ -1,12 +1,16 @@
 """Test settings: the real settings, made fast. Only what speed or isolation needs changes here."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production-use-0123456789")
 
 from .settings import *  # noqa: F403
 from .settings import MIDDLEWARE, STORAGES
 
+# Uploaded files go to a folder of this test run, never into the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clientwise-test-media-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,

@@ -18,3 +18,6 @@ urlpatterns = [
     path("w/<slug:ws>/", include("assessments.urls")),
     path("w/<slug:ws>/", include("reviews.urls")),
 ]
+
+# A request that fails because the database is unreachable answers 503, not 500.
+handler500 = "accounts.views.server_error"

@@ -7,7 +7,6 @@ upload shows who sent what kind of file and when, never its content.
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from accounts.admin import ReadOnlyAdmin, site
 
@@ -46,8 +45,5 @@ class ImportUploadAdmin(ReadOnlyAdmin):
     search_fields = ("workspace__name", "workspace__slug", "created_by__email")
     list_select_related = ("workspace", "created_by")
     ordering = ("-created_at",)
+    # The files are in the storage: neither read nor linked from here.
     fields = ("code", "workspace", "kind", "created_by", "created_at")
-
-    def get_queryset(self, request: HttpRequest):
-        # The files (base64, up to megabytes each) are never read, let alone shown.
-        return super().get_queryset(request).defer("files")

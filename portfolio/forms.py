@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,7 @@ from .models import (
     InteractionKind,
     Invoice,
 )
-from .uploads import MAX_UPLOAD_BYTES
+from .uploads import max_upload_bytes
 
 
 def member_choices(workspace: Workspace) -> list[tuple[int, str]]:
@@ -248,7 +249,33 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
         return {}
 
 
-class TrackerUploadForm(forms.Form):
+def too_large_message(files: int = 1) -> str:
+    """What refusing an upload larger than max_upload_bytes() says (here and before the body is
+    read, in accounts.middleware.UploadSizeMiddleware)."""
+    size = {"size": max_upload_bytes() // (1024 * 1024)}
+    if files == 1:
+        return _("The file is larger than %(size)s MB.") % size
+    return _("The files are larger than %(size)s MB together.") % size
+
+
+class UploadForm(forms.Form):
+    """An upload form. `too_large`: the body was cut off past max_upload_bytes() before it was
+    read in full (accounts.upload_limits), so that is the one thing the form says."""
+
+    def __init__(self, *args, too_large: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    def full_clean(self) -> None:
+        if not self.too_large:
+            super().full_clean()
+            return
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self.add_error(None, too_large_message(len(self.fields)))
+
+
+class TrackerUploadForm(UploadForm):
     file = forms.FileField(
         label=_("Detailed report export (CSV)"),
         help_text=_(
@@ -259,12 +286,12 @@ class TrackerUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
         return upload
 
 
-class InterchangeUploadForm(forms.Form):
+class InterchangeUploadForm(UploadForm):
     """The three Clientwise CSV files; any of them may be left out."""
 
     clients = forms.FileField(label="clients.csv", required=False)
@@ -276,8 +303,8 @@ class InterchangeUploadForm(forms.Form):
         chosen = {role: f for role, f in cleaned.items() if f}
         if not chosen:
             raise forms.ValidationError(_("Choose at least one file."))
-        if any(f.size > MAX_UPLOAD_BYTES for f in chosen.values()):
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if sum(f.size for f in chosen.values()) > max_upload_bytes():
+            raise forms.ValidationError(too_large_message(len(chosen)))
         cleaned["chosen"] = chosen
         return cleaned
 

@@ -351,11 +351,14 @@ class InvoiceStatus(models.TextChoices):
 
 class InvoiceQuerySet(WorkspaceQuerySet):
     def alive(self) -> InvoiceQuerySet:
-        return self.filter(client__deleted_at__isnull=True)
+        return self.filter(deleted_at__isnull=True, client__deleted_at__isnull=True)
+
+    def in_trash(self) -> InvoiceQuerySet:
+        return self.filter(deleted_at__isnull=False)
 
     def counted(self) -> InvoiceQuerySet:
-        """Invoices that count for revenue and lateness: not void."""
-        return self.filter(void=False)
+        """Invoices that count for revenue and lateness: not void, not in the trash."""
+        return self.filter(void=False, deleted_at__isnull=True)
 
 
 class Invoice(models.Model):
@@ -378,6 +381,8 @@ class Invoice(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     void = models.BooleanField(_("void"), default=False)
+    # In the trash since (an import undone put it there): counted nowhere, restorable.
+    deleted_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -467,6 +472,12 @@ IMPORT_PHRASES = {
     ),
     ("invoice", "created"): ngettext_lazy("%(n)s invoice added", "%(n)s invoices added", "n"),
     ("invoice", "updated"): ngettext_lazy("%(n)s invoice updated", "%(n)s invoices updated", "n"),
+    ("client", "restored"): ngettext_lazy(
+        "%(n)s client back from the trash", "%(n)s clients back from the trash", "n"
+    ),
+    ("interaction", "restored"): ngettext_lazy(
+        "%(n)s interaction back from the trash", "%(n)s interactions back from the trash", "n"
+    ),
 }
 
 
@@ -488,6 +499,13 @@ class ImportBatch(models.Model):
     )
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
+    # When the worker last said how far it got: a running import silent for too long has lost
+    # its worker (portfolio.services.imports_stalled_fail).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # The files it imports, kept until it succeeds: a failed import can be tried again.
+    upload = models.ForeignKey(
+        "ImportUpload", null=True, blank=True, on_delete=models.SET_NULL, related_name="batches"
+    )
     # Counts per model and action, e.g. {"client": {"created": 3, "updated": 1}, ...}.
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
@@ -505,8 +523,22 @@ class ImportBatch(models.Model):
             models.Index(fields=["workspace", "-created_at"], name="import_ws_recent_idx"),
         ]
 
+    # `error` of an import whose worker died: read by whoever looks, in their language.
+    WORKER_LOST = "worker-lost"
+
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def error_shown(self) -> str:
+        if self.error == self.WORKER_LOST:
+            return str(
+                _(
+                    "The import stopped: the worker running it ended before it finished, so "
+                    "nothing was imported. Try it again, or discard the file."
+                )
+            )
+        return self.error
 
     @property
     def summary_lines(self) -> list[str]:
@@ -520,7 +552,9 @@ class ImportBatch(models.Model):
 
 class ImportChange(models.Model):
     """What one import did to one row: created it, or updated it from `before` (field values
-    as JSON-ready data), so undo can delete or restore."""
+    as JSON-ready data), and the row's `version` right after, so that undo can tell a row
+    nobody touched since (it puts it back, or in the trash) from one changed since (left as
+    it is, and listed)."""
 
     class Action(models.TextChoices):
         CREATED = "created", "created"
@@ -536,6 +570,8 @@ class ImportChange(models.Model):
     object_id = models.BigIntegerField()
     action = models.CharField(max_length=8, choices=Action.choices)
     before = models.JSONField(null=True, blank=True)
+    # None for changes recorded before versions were (then the row's updated_at decides).
+    version = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -547,12 +583,9 @@ class ImportChange(models.Model):
 
 
 class ImportUpload(models.Model):
-    """Files uploaded for an import, kept between the preview and the confirmation.
-
-    In the database rather than on a disk, so that any web worker can show the preview.
-    `files` maps a role ("clients", "interactions", "invoices", "tracker") to the file's name
-    and base64 content. Deleted once applied; stale ones are pruned after a day.
-    """
+    """Files uploaded for an import, kept between the preview and the confirmation: one
+    ImportFile per role. Deleted once applied; the scheduler prunes those left for a day
+    (portfolio.uploads.uploads_prune)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -561,13 +594,42 @@ class ImportUpload(models.Model):
     )
     kind = models.CharField(max_length=12, choices=[("interchange", "interchange"),
                                                     ("tracker", "tracker")])  # fmt: skip
-    files = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkspaceQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.kind} upload {self.code}"
+
+
+def _import_file_path(instance: ImportFile, filename: str) -> str:
+    # Never the name the person gave: a random one, under the workspace's own folder.
+    return f"imports/{instance.upload.workspace_id}/{uuid.uuid4().hex}.csv"
+
+
+class ImportFile(models.Model):
+    """One uploaded file of an import, kept in the default storage (a shared volume or an
+    object store in production: docs/operations.md), never in the database. Its stored file
+    is deleted with the row (portfolio.receivers)."""
+
+    upload = models.ForeignKey(ImportUpload, on_delete=models.CASCADE, related_name="stored")
+    # "clients", "interactions", "invoices" or "tracker".
+    role = models.CharField(max_length=12)
+    name = models.CharField(max_length=255)  # as uploaded, to show
+    file = models.FileField(upload_to=_import_file_path, max_length=200)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "role"],
+                name="import_file_one_per_role",
+                violation_error_message=_("This upload has a file of this kind already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class HandOver(models.Model):

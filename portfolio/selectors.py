@@ -211,7 +211,7 @@ def client_timeline(
         )
     invoices: list[Invoice] = []
     if not cursor.invoices_done:
-        query = Invoice.objects.filter(client=client)
+        query = Invoice.objects.filter(client=client, deleted_at__isnull=True)
         if cursor.invoice:
             on, pk = cursor.invoice
             query = query.filter(Q(issued_on__lt=on) | Q(issued_on=on, pk__lt=pk))
@@ -315,3 +315,17 @@ def recent_interactions(*, workspace: Workspace, limit: int = 10) -> list[Timeli
         .order_by("-occurred_at", "-pk")[:limit]
     )
     return [TimelineItem(at=entry.occurred_at, interaction=entry) for entry in entries]
+
+
+TRASHED_INVOICES_SHOWN = 100
+
+
+def invoices_in_trash(*, workspace: Workspace) -> list[Invoice]:
+    """The newest invoices in the trash whose client is not (those come back with it)."""
+    return list(
+        Invoice.objects.for_workspace(workspace)
+        .in_trash()
+        .filter(client__deleted_at__isnull=True)
+        .select_related("client")
+        .order_by("-deleted_at", "-pk")[:TRASHED_INVOICES_SHOWN]
+    )

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.errors import ConflictError
+from accounts.errors import ConflictError  # noqa: F401 (the views catch services.ConflictError)
 from accounts.models import Membership, User, Workspace
+from accounts.versions import save_checked
 
 from .models import Client, ClientStatus, Flag, HandOver, Interaction, Invoice, flag_field
 from .rules import is_out_of_hours, noon_in
@@ -49,22 +50,6 @@ def _check_name_free(client: Client) -> None:
         raise ValidationError({"name": message})
 
 
-def _save_checked(obj, *, version: int | None, fields: Iterable[str]) -> None:
-    """Save `fields` only if the row still has `version`; bump the version."""
-    model = type(obj)
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    updates = {attname: getattr(obj, attname) for attname in attnames}
-    filters = {"pk": obj.pk}
-    if version is not None:
-        filters["version"] = version
-    changed = model.objects.filter(**filters).update(
-        **updates, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not changed:
-        raise ConflictError
-    obj.version = (version or obj.version) + 1
-
-
 @transaction.atomic
 def client_create(*, workspace: Workspace, by: User, **fields) -> Client:
     client = Client(workspace=workspace, **fields)
@@ -91,7 +76,7 @@ def client_update(*, client: Client, version: int, **fields) -> Client:
     _check_owner(client.workspace, client.owner)
     client.full_clean(exclude=["workspace"])
     _check_name_free(client)
-    _save_checked(client, version=version, fields=list(fields))
+    save_checked(client, version=version, fields=list(fields))
     after = _terms({name: getattr(client, name) for name in TERMS})
     announce_clients_changed(
         workspace_id=client.workspace_id,
@@ -263,7 +248,7 @@ def interaction_update(
         interaction.flag_out_of_hours = _out_of_hours(interaction, interaction.client.workspace)
     names += ["out_of_hours_by_rule", "flag_out_of_hours"]
     interaction.full_clean(exclude=["workspace", "client", "author"])
-    _save_checked(interaction, version=version, fields=names)
+    save_checked(interaction, version=version, fields=names)
     announce_clients_changed(
         workspace_id=interaction.workspace_id,
         client_ids={previous_client_id, interaction.client_id},
@@ -340,6 +325,18 @@ def interaction_restore(*, interaction: Interaction) -> None:
 
 
 @transaction.atomic
+def invoice_restore(*, invoice: Invoice) -> None:
+    """Out of the trash: counted again in revenue and lateness from now on."""
+    Invoice.objects.filter(pk=invoice.pk).update(
+        deleted_at=None, version=F("version") + 1, updated_at=timezone.now()
+    )
+    invoice.deleted_at = None
+    announce_clients_changed(
+        workspace_id=invoice.workspace_id, client_ids=[invoice.client_id], since=ALL_HISTORY
+    )
+
+
+@transaction.atomic
 def invoice_create(*, client: Client, **fields) -> Invoice:
     invoice = Invoice(workspace_id=client.workspace_id, client=client, **fields)
     _normalise_payment(invoice)
@@ -360,7 +357,7 @@ def invoice_update(*, invoice: Invoice, version: int, **fields) -> Invoice:
     _normalise_payment(invoice)
     invoice.full_clean(exclude=["workspace", "client"])
     _check_number_free(invoice)
-    _save_checked(invoice, version=version, fields=[*fields, "paid_amount", "paid_on"])
+    save_checked(invoice, version=version, fields=[*fields, "paid_amount", "paid_on"])
     announce_clients_changed(
         workspace_id=invoice.workspace_id,
         client_ids=[invoice.client_id],
@@ -397,10 +394,17 @@ def _normalise_payment(invoice: Invoice) -> None:
 
 
 def _check_number_free(invoice: Invoice) -> None:
-    if (
+    clash = (
         Invoice.objects.for_workspace(invoice.workspace_id)
         .filter(number=invoice.number)
         .exclude(pk=invoice.pk)
-        .exists()
-    ):
-        raise ValidationError({"number": _("Another invoice already has this number.")})
+        .only("deleted_at")
+        .first()
+    )
+    if clash is None:
+        return
+    if clash.deleted_at is not None:
+        message = _("An invoice with this number is in the trash. Restore it instead.")
+    else:
+        message = _("Another invoice already has this number.")
+    raise ValidationError({"number": message})

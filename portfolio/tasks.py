@@ -34,6 +34,8 @@ def files_import_start(*, upload: ImportUpload, plan: ImportPlan, language: str)
         source=ImportSource.INTERCHANGE,
         created_by=plan.user,
         progress_total=plan.total,
+        progress_at=timezone.now(),
+        upload=upload,
     )
     run_files_import.enqueue(
         upload_code=str(upload.code), batch_code=str(batch.code), language=language
@@ -56,7 +58,9 @@ def tracker_import_start(
         source=plan.source,
         filenames=plan.filename[:500],
         created_by=plan.user,
-        progress_total=len(plan.to_write(skip_overlapping=skip_overlapping)),
+        progress_total=len(plan.to_write(skip_overlapping=skip_overlapping)) + len(plan.to_restore),
+        progress_at=timezone.now(),
+        upload=upload,
     )
     run_tracker_import.enqueue(
         upload_code=str(upload.code),

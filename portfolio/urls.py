@@ -34,9 +34,15 @@ urlpatterns = [
     path("imports/files/", imports.import_files_upload, name="import_files_upload"),
     path("export/", imports.export_download, name="export"),
     path("imports/uploads/<uuid:code>/", imports.import_preview, name="import_preview"),
+    path(
+        "imports/uploads/<uuid:code>/discard/",
+        imports.import_upload_discard,
+        name="import_upload_discard",
+    ),
     path("imports/<uuid:code>/", imports.import_status, name="import_status"),
     path("imports/<uuid:code>/undo/", imports.import_undo_view, name="import_undo"),
     path("invoices/<uuid:code>/edit/", invoices.invoice_edit, name="invoice_edit"),
     path("invoices/<uuid:code>/paid/", invoices.invoice_paid, name="invoice_paid"),
     path("invoices/<uuid:code>/void/", invoices.invoice_void, name="invoice_void"),
+    path("invoices/<uuid:code>/restore/", invoices.invoice_restore, name="invoice_restore"),
 ]

@@ -147,6 +147,14 @@ class PlanForm(forms.Form):
     # The button pressed: "draft" writes the message again from the choices; "restore" brings
     # back the person's own message that a new draft replaced.
     action = forms.ChoiceField(choices=(("draft", "draft"), ("restore", "restore")), required=False)
+    # The review's version the form was drawn at (accounts.versions).
+    version = forms.IntegerField(
+        min_value=1,
+        required=False,
+        error_messages=_refusals(
+            _("This form is out of date: reload the page and make your change again.")
+        ),
+    )
 
     def __init__(self, data, *, today: dt.date, **kwargs) -> None:
         super().__init__(data, **kwargs)
@@ -172,11 +180,13 @@ class PlanForm(forms.Form):
         return self.cleaned_data.get("action") == "restore"
 
     def changes(self) -> dict:
-        return {name: v for name, v in self.cleaned_data.items() if name != "action"}
+        return {
+            name: v for name, v in self.cleaned_data.items() if name not in ("action", "version")
+        }
 
     def typed(self) -> dict:
         """What was sent, as the plan keeps it, to draw a refused form again."""
-        return {name: self[name].data for name in self.fields if name != "action"}
+        return {name: self[name].data for name in self.fields if name not in ("action", "version")}
 
 
 class CheckForm(forms.Form):

@@ -55,6 +55,10 @@ class Review(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every save of the plan's fields, which the author and a manager may both
+    # edit (accounts.versions). Answers (the author's alone) and checklist ticks merge under a
+    # row lock instead and leave it be, so a plan form opened before a tick still saves.
+    version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ReviewQuerySet.as_manager()

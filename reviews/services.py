@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role, User
+from accounts.versions import lock_fresh
 from assessments.ladder import dimension_to_mend
 from assessments.scoring import weakest_of
 from assessments.selectors import agreed_steps, alerts_showing, latest_snapshots, portfolio_rows
@@ -168,8 +169,13 @@ def review_answer(
     go_to: int | None = None,
 ) -> Review:
     """Save one step's answers, as StepForm cleans them (the whole step: a cleared answer is
-    removed), and where the person is. Saved on every change, so nothing typed is lost."""
+    removed), and where the person is. Saved on every change, so nothing typed is lost.
+
+    Only the author writes answers. Saves wait for each other (a row lock) and each merges its
+    own step into the answers as saved, so two tabs on different steps both keep theirs; on
+    one step, the later save is the author's latest word."""
     _check_author(review, user)
+    lock_fresh(review)
     _check_open(review)
     answers = answers or {}
     codes = {q.code for q in questions.STEP_QUESTIONS.get(step, ())}
@@ -183,8 +189,10 @@ def review_answer(
 @transaction.atomic
 def review_decide(*, review: Review, user: User, decision: str) -> Review:
     """The person's decision (the recommendation is only advice). Schedules the follow-up and
-    moves the client where the decision says: paused, or offboarding when ending."""
+    moves the client where the decision says: paused, or offboarding when ending. Of two
+    decisions sent at once, the first is taken and the other is told the review is decided."""
     _check_author(review, user)
+    lock_fresh(review)
     _check_open(review)
     if decision not in dict(questions.DECISIONS):
         raise ValidationError(_("Choose one of the options."))
@@ -333,14 +341,17 @@ def review_plan_save(
     review: Review,
     membership: Membership,
     changes: dict,
+    version: int | None = None,
     redraft: bool = False,
     restore: bool = False,
 ) -> Review:
     """Change the plan (its author, or a manager); only the keys the decision's plan has. With
     ``redraft``, its message is written again from the plan's choices (an edited one is kept
-    aside); with ``restore``, the message kept aside comes back."""
+    aside); with ``restore``, the message kept aside comes back. Refused with ConflictError
+    if someone saved the plan since `version` (the author and a manager may both edit it)."""
     if not may_edit_plan(review, membership):
         raise PermissionDenied
+    lock_fresh(review, version=version)
     if review.status not in (ReviewStatus.DECIDED, ReviewStatus.DONE):
         raise ValidationError(_("Decide first; the plan follows from the decision."))
     before = dict(review.plan)
@@ -359,7 +370,8 @@ def review_plan_save(
     elif "message" in changes:
         plan.pop(KEPT_MESSAGE, None)  # the message on screen is the one saved: nothing aside
     review.plan = plan
-    review.save(update_fields=["plan", "updated_at"])
+    review.version += 1
+    review.save(update_fields=["plan", "version", "updated_at"])
     if plan.get("check_on"):
         # "Check again on" is when the follow-up asks how it is going, and when the advice
         # looks at whether the step worked.
@@ -382,6 +394,7 @@ def review_check(*, review: Review, membership: Membership, step: str, done: boo
     """Tick an offboarding step; with every step done the client has ended (we ended it)."""
     if not may_edit_plan(review, membership):
         raise PermissionDenied
+    lock_fresh(review)  # ticks of two steps at once both stay ticked
     checklist = dict(review.plan.get("checklist", {}))
     if step not in checklist:
         raise ValidationError(_("Unknown step."))
@@ -407,6 +420,7 @@ def review_hand_over(*, review: Review, membership: Membership, to: User, notes:
     """Confirm the hand-over: the client's owner changes and both people are told."""
     if not may_edit_plan(review, membership):
         raise PermissionDenied
+    lock_fresh(review)
     if review.decision != questions.HAND_OVER or review.status != ReviewStatus.DECIDED:
         raise ValidationError(_("This review did not decide a hand-over."))
     allowed = Membership.objects.for_workspace(review.client.workspace).exclude(
@@ -435,6 +449,7 @@ def review_hand_over(*, review: Review, membership: Membership, to: User, notes:
 @transaction.atomic
 def review_cancel(*, review: Review, user: User) -> None:
     _check_author(review, user)
+    lock_fresh(review)
     _check_open(review)
     review.status = ReviewStatus.CANCELLED
     review.closed_at = timezone.now()

@@ -9,9 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts import ratelimit
+from accounts.errors import ConflictError
 from accounts.htmx import render_fragment, wants_fragment
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
@@ -270,11 +272,20 @@ def review_plan(request: HttpRequest, code) -> HttpResponse:
                 review=review,
                 membership=request.membership,
                 changes=form.changes(),
+                version=form.cleaned_data.get("version"),
                 redraft=form.redraft,
                 restore=form.restore,
             )
         except ValidationError as error:
             errors = error.messages
+        except ConflictError:
+            # The review now holds the latest version: saving again keeps what was typed.
+            errors = [
+                _(
+                    "Someone else changed this plan while you were editing. Your changes are "
+                    "still here: open the review in a new tab to see theirs, then save again."
+                )
+            ]
     if errors:
         messages.error(request, " ".join(errors))
         context = _plan_context(request, review, typed=form.typed())
@@ -315,12 +326,29 @@ def review_check(request: HttpRequest, code, item: str) -> HttpResponse:
     return redirect("reviews:review_detail", ws=request.workspace.slug, code=review.code)
 
 
+def _hand_over_limit_reached(request: HttpRequest) -> list[str]:
+    """Each hand-over emails two people: capped per person a day like every email sent."""
+    cap = ratelimit.limit("hand_over_member")
+    if ratelimit.hit(cap, str(request.user.pk)):
+        return []
+    return [
+        ngettext(
+            "You have handed over the most clients allowed in a day (%(count)s). "
+            "Try again tomorrow.",
+            "You have handed over the most clients allowed in a day (%(count)s). "
+            "Try again tomorrow.",
+            cap.count,
+        )
+        % {"count": cap.count}
+    ]
+
+
 @require_POST
 @workspace_role(Role.VIEWER, write=Role.MEMBER)
 def review_hand_over(request: HttpRequest, code) -> HttpResponse:
     review = _review(request, code)
     form = HandOverForm(request.POST, teammates=reviews.review_teammates(review))
-    errors = invalid_messages(form)
+    errors = invalid_messages(form) or _hand_over_limit_reached(request)
     if not errors:
         try:
             reviews.review_hand_over(

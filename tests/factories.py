@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
@@ -12,6 +12,7 @@ from portfolio.models import (
     Client,
     ImportBatch,
     ImportChange,
+    ImportFile,
     ImportSource,
     ImportStatus,
     ImportUpload,
@@ -127,11 +128,12 @@ class ImportChangeFactory(factory.django.DjangoModelFactory):
     object_id = factory.LazyAttribute(lambda o: o.record.pk)
     action = ImportChange.Action.CREATED
     before = None
+    version = factory.LazyAttribute(lambda o: o.record.version)  # as the import left it
 
 
 class ImportUploadFactory(factory.django.DjangoModelFactory):
-    """A time-tracker export waiting for its confirmation: `content` (bytes) and `filename`
-    are stored as the upload form stores them."""
+    """Files waiting for their confirmation, stored as the upload forms store them: `files`
+    maps a role to `(name, bytes)`; by default the tracker export `filename` with `content`."""
 
     class Meta:
         model = ImportUpload
@@ -143,6 +145,13 @@ class ImportUploadFactory(factory.django.DjangoModelFactory):
     workspace = factory.SubFactory(WorkspaceFactory)
     created_by = factory.SubFactory(UserFactory)
     kind = "tracker"
-    files = factory.LazyAttribute(
-        lambda o: {"tracker": {"name": o.filename, "data": base64.b64encode(o.content).decode()}}
-    )
+    files = factory.LazyAttribute(lambda o: {"tracker": (o.filename, o.content)})
+
+    @classmethod
+    def _create(cls, model_class, *args, files=None, **kwargs):
+        upload = super()._create(model_class, *args, **kwargs)
+        for role, (name, content) in (files or {}).items():
+            stored = ImportFile(upload=upload, role=role, name=name, size=len(content))
+            stored.file.save(name, ContentFile(content), save=False)
+            stored.save()
+        return upload

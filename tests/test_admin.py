@@ -7,6 +7,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,13 @@ from accounts.admin import site
 from accounts.models import Invitation, Membership, Role, User
 from accounts.services import invitation_create
 from portfolio.models import ImportBatch, ImportUpload
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import (
+    PASSWORD,
+    ImportUploadFactory,
+    MembershipFactory,
+    UserFactory,
+    WorkspaceFactory,
+)
 from tests.security.test_isolation import walk
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -49,11 +56,11 @@ def rows(workspace, owner):
         invited_by=owner,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
-    upload = ImportUpload.objects.create(
+    upload = ImportUploadFactory(
         workspace=workspace,
         created_by=owner,
         kind="interchange",
-        files={"clients": {"name": "clients.csv", "content": UPLOAD_CONTENT}},
+        files={"clients": ("clients.csv", UPLOAD_CONTENT.encode())},
     )
     batch = ImportBatch.objects.create(
         workspace=workspace, source="toggl", created_by=owner, status="failed", error="Bad row"
@@ -68,7 +75,16 @@ def rows(workspace, owner):
         exception_class_path="builtins.ValueError",
         traceback=TASK_TRACEBACK,
     )
+    attempt = AccessAttempt.objects.create(
+        username=owner.email,
+        ip_address="192.0.2.7",
+        user_agent="Browser",
+        path_info="/accounts/login/",
+        post_data="username=someone&password=********",
+        failures_since_start=5,
+    )
     return SimpleNamespace(
+        accessattempt=attempt,
         user=owner,
         workspace=workspace,
         membership=Membership.objects.get(user=owner, workspace=workspace),
@@ -80,7 +96,7 @@ def rows(workspace, owner):
 
 
 MODELS = sorted(f"{model._meta.app_label}_{model._meta.model_name}" for model in site._registry)
-READ_ONLY = [name for name in MODELS if name != "accounts_user"]
+READ_ONLY = [name for name in MODELS if name not in ("accounts_user", "axes_accessattempt")]
 
 
 def row_of(rows, name: str):
@@ -100,6 +116,7 @@ def test_the_admin_lists_users_workspaces_memberships_invitations_imports_and_ta
         "accounts_membership",
         "accounts_user",
         "accounts_workspace",
+        "axes_accessattempt",
         "django_tasks_database_dbtaskresult",
         "portfolio_importbatch",
         "portfolio_importupload",
@@ -117,7 +134,7 @@ def test_a_superuser_sees_every_list_and_every_page(name, rows, superuser, logge
 def test_a_superuser_sees_the_index_and_each_app(rows, superuser, logged_in):
     client = logged_in(superuser)
     assert client.get(reverse("admin:index")).status_code == 200
-    for app_label in ("accounts", "portfolio", "django_tasks_database"):
+    for app_label in ("accounts", "axes", "portfolio", "django_tasks_database"):
         assert client.get(reverse("admin:app_list", args=[app_label])).status_code == 200
 
 
@@ -293,6 +310,25 @@ def test_the_tasks_own_admin_is_not_left_on_the_default_site():
     from django.contrib import admin
 
     assert not admin.site.is_registered(DBTaskResult)
+    assert not admin.site.is_registered(AccessAttempt)
+
+
+def test_an_operator_lifts_a_login_lock_before_its_cool_off(superuser, owner, logged_in, client):
+    login = {"username": owner.email, "password": "wrong"}
+    for _ in range(6):
+        client.post(reverse("accounts:login"), login)
+    right = {"username": owner.email, "password": PASSWORD}
+    assert client.post(reverse("accounts:login"), right).status_code == 429
+
+    attempt = AccessAttempt.objects.get(username=owner.email)
+    operator = logged_in(superuser)
+    page = operator.get(reverse("admin:axes_accessattempt_change", args=[attempt.pk]))
+    assert owner.email in page.content.decode()
+    assert "password=" not in page.content.decode()
+    delete = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert operator.post(delete, {"post": "yes"}).status_code == 302
+
+    assert client.post(reverse("accounts:login"), right).status_code == 302
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -320,7 +356,7 @@ def more_rows(n: int) -> None:
         invited_by=user,
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
-    ImportUpload.objects.create(workspace=workspace, created_by=user, kind="tracker", files={})
+    ImportUpload.objects.create(workspace=workspace, created_by=user, kind="tracker")
     ImportBatch.objects.create(workspace=workspace, source="toggl", created_by=user)
     DBTaskResult.objects.create(
         task_path="accounts.tasks.send_invitation_email",

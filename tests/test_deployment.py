@@ -95,17 +95,21 @@ def test_compose_runs_postgres_15_or_newer_the_web_app_and_the_worker(compose):
     assert (ROOT / "Dockerfile").exists()
 
 
-def test_compose_runs_the_nightly_pass_after_the_migrations(compose):
-    daily = compose["services"]["daily"]
-    assert "manage.py assessments_daily" in daily["command"][-1]
-    assert "sleep 86400" in daily["command"][-1]
-    assert daily["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
-    assert daily["build"] == "."
+def test_compose_runs_the_nightly_pass_from_a_scheduler_after_the_migrations(compose):
+    services = compose["services"]
+    scheduler = services["scheduler"]
+    assert scheduler["command"] == ["python", "manage.py", "scheduler"]
+    assert scheduler["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert scheduler["build"] == "."
+    assert scheduler["environment"]["NIGHTLY_PASS_CRON"] == "${NIGHTLY_PASS_CRON:-15 3 * * *}"
+    # A real clock, not a loop that drifts by the pass's own duration every night.
+    assert not any("sleep" in " ".join(service.get("command", [])) for service in services.values())
+    assert "daily" not in services
 
 
 def test_compose_environment_matches_what_settings_read(compose):
     known = settings_variables()
-    for name in ("web", "worker", "daily"):
+    for name in ("web", "worker", "scheduler"):
         environment = compose["services"][name]["environment"]
         assert set(environment) <= known, set(environment) - known
         for required in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
@@ -122,3 +126,19 @@ def test_the_dockerfile_installs_with_the_pinned_constraints_and_collects_static
     assert "-c constraints.txt" in dockerfile
     assert "collectstatic" in dockerfile
     assert re.search(r"FROM python:3\.1[2-9]", dockerfile)
+
+
+def test_uploads_live_in_one_volume_that_every_process_reading_them_mounts(compose):
+    services = compose["services"]
+    assert "media" in compose["volumes"]
+    for name in ("web", "worker", "scheduler"):
+        assert "media:/app/media" in services[name]["volumes"], name
+        assert services[name]["environment"]["MEDIA_ROOT"] == "/app/media"
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "mkdir -p /app/media" in dockerfile
+
+
+def test_the_image_never_holds_local_state_or_secrets():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for path in (".env", ".venv", "db.sqlite3*", "media/", ".git"):
+        assert path in ignored

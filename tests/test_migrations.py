@@ -96,3 +96,32 @@ def test_the_move_can_be_undone(old_world):
     _migrate(AFTER)
     apps = _migrate(BEFORE)
     assert apps.get_model("assessments", "Review").objects.filter(code=old_world).exists()
+
+
+def test_uploads_waiting_in_the_database_move_to_the_storage_whole(transactional_db):
+    import base64
+
+    from django.core.files.storage import default_storage
+
+    before = [("portfolio", "0009_client_text_limits")]
+    apps = _migrate(before)
+    User = apps.get_model("accounts", "User")
+    Workspace = apps.get_model("accounts", "Workspace")
+    ImportUpload = apps.get_model("portfolio", "ImportUpload")
+    user = User.objects.create(email="ana@example.com", password="!")
+    workspace = Workspace.objects.create(name="Old", slug="old", time_zone="UTC")
+    content = b"Client,Start date\nPadaria,2026-11-02\n"
+    waiting = ImportUpload.objects.create(
+        workspace=workspace,
+        created_by=user,
+        kind="tracker",
+        files={"tracker": {"name": "toggl.csv", "data": base64.b64encode(content).decode()}},
+    )
+    try:
+        apps = _migrate([("portfolio", "0010_uploads_in_storage")])
+        stored = apps.get_model("portfolio", "ImportFile").objects.get(upload_id=waiting.pk)
+        assert (stored.role, stored.name, stored.size) == ("tracker", "toggl.csv", len(content))
+        with default_storage.open(stored.file.name) as handle:
+            assert handle.read() == content
+    finally:
+        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -1,5 +1,5 @@
 from .account import home, language_set, profile, signup
-from .health import healthz
+from .health import healthz, server_error
 from .members import invitation_accept
 from .workspaces import workspace_create
 
@@ -9,6 +9,7 @@ __all__ = [
     "invitation_accept",
     "language_set",
     "profile",
+    "server_error",
     "signup",
     "workspace_create",
 ]

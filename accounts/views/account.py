@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +17,12 @@ from django.views.decorators.http import require_POST
 
 from .. import ratelimit
 from ..demo import DEMO_OWNER, DEMO_PASSWORD
-from ..forms import EmailAuthenticationForm, ProfileForm, SignUpForm
+from ..forms import CurrentPasswordChangeForm, EmailAuthenticationForm, ProfileForm, SignUpForm
 from ..models import Language, User
 from ..selectors import invitation_by_token, user_memberships
 from ..services import (
     invitation_accept,
+    password_reset_request,
     user_language_set,
     user_profile_update,
     user_sign_up,
@@ -238,7 +238,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             ratelimit.limit("password_reset_email"), form.cleaned_data["email"]
         )
         if by_address and by_email:
-            return super().form_valid(form)
+            password_reset_request(
+                email=form.cleaned_data["email"],
+                domain=self.request.get_host(),
+                use_https=self.request.is_secure(),
+                language=translation.get_language(),
+            )
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -251,7 +256,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST or None)
+    form = CurrentPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)

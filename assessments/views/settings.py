@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.errors import ConflictError
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
@@ -112,13 +113,31 @@ def boundary_edit(request: HttpRequest, code) -> HttpResponse:
         form = BoundaryForm(request.POST, instance=boundary)
         if form.is_valid():
             data = {
-                name: value for name, value in form.cleaned_data.items() if name != "muted_clients"
+                name: value
+                for name, value in form.cleaned_data.items()
+                if name not in ("muted_clients", "version")
             }
-            services.boundary_update(
-                boundary=boundary, data=data, muted_clients=form.cleaned_data["muted_clients"]
-            )
-            messages.success(request, _("Line saved. Alerts follow it from now on."))
-            return redirect("assessments:boundaries", ws=request.workspace.slug)
+            try:
+                services.boundary_update(
+                    boundary=Boundary.objects.get(pk=boundary.pk),
+                    version=form.cleaned_data["version"],
+                    data=data,
+                    muted_clients=form.cleaned_data["muted_clients"],
+                )
+            except ConflictError:
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this line while you were editing. Your changes "
+                        "are still here: open the line in a new tab to see theirs, then save "
+                        "again."
+                    ),
+                )
+                form.data = form.data.copy()
+                form.data["version"] = Boundary.objects.get(pk=boundary.pk).version
+            else:
+                messages.success(request, _("Line saved. Alerts follow it from now on."))
+                return redirect("assessments:boundaries", ws=request.workspace.slug)
         status = 422
     else:
         form = BoundaryForm(instance=boundary)

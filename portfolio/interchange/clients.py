@@ -34,7 +34,7 @@ def plan_clients(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowErr
                 raise LineError("name", message % {"value": name, "line": lines[key]})
             lines[key] = record.line
             stored = ctx.clients.get(key)
-            if stored is not None and stored.in_trash:
+            if stored is not None and stored.in_trash and not ctx.restorable("client", stored):
                 raise LineError("name", in_trash(stored.name))
             if record.failed:
                 ctx.refuse(name, record.line)
@@ -64,6 +64,8 @@ def _planned(
             )
         except CellError as error:
             raise LineError("owner_email", str(error)) from None
+    if stored is not None and stored.in_trash:  # an undone import's, brought back
+        desired["deleted_at"] = None
     client = stored or Client(workspace=ctx.workspace)
     started = desired.get("started_on", client.started_on)
     ended = desired.get("ended_on", client.ended_on)

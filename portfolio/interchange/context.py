@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User, Workspace
 
-from ..models import Client
+from ..models import Client, ImportChange, ImportStatus
 from .columns import CellError
 
 
@@ -35,6 +35,9 @@ class Context:
     # held back with it, never counted as changes (its stand-in in `planned` is not a real
     # client: against it, every stored entry of the client would look moved).
     refused: dict[str, int] = field(default_factory=dict)
+    # Target -> the rows an undone import added (and its undo put in the trash): importing
+    # them again brings them back from the trash. Read at the first row found in the trash.
+    _undone: dict[str, set[int]] | None = None
 
     @classmethod
     def load(cls, *, workspace: Workspace, user: User) -> Context:
@@ -56,6 +59,14 @@ class Context:
             clients={name_key(client.name): client for client in clients},
             clients_by_pk={client.pk: client for client in clients},
         )
+
+    def restorable(self, target: str, obj: models.Model) -> bool:
+        """In the trash because an import that added it was undone: this import restores it."""
+        if obj.deleted_at is None:
+            return False
+        if self._undone is None:
+            self._undone = undone_rows(self.workspace)
+        return obj.pk in self._undone.get(target, ())
 
     def client_for(self, name: str) -> Client:
         """The client a line of interactions.csv or invoices.csv refers to."""
@@ -98,6 +109,18 @@ class Context:
         if stored_id is not None and email.lower() == stored_email.lower():
             return stored_id
         raise CellError(_("%(email)s is not a member of this workspace.") % {"email": email})
+
+
+def undone_rows(workspace: Workspace) -> dict[str, set[int]]:
+    """Per target, the rows that imports since undone had added."""
+    rows: dict[str, set[int]] = {}
+    for target, pk in ImportChange.objects.filter(
+        batch__workspace=workspace,
+        batch__status=ImportStatus.UNDONE,
+        action=ImportChange.Action.CREATED,
+    ).values_list("target", "object_id"):
+        rows.setdefault(target, set()).add(pk)
+    return rows
 
 
 class LineError(Exception):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class UnreadableFile(Exception):
@@ -35,6 +36,14 @@ class Row:
     cells: list[str]
 
 
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": gettext_lazy("UTF-8 with a byte-order mark"),
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252",
+}
+
+
 @dataclass
 class Reading:
     """How a file was read. Parsing values through it records what they looked like, so that
@@ -50,12 +59,7 @@ class Reading:
 
     def describe(self) -> str:
         parts = [
-            {
-                "utf-8": "UTF-8",
-                "utf-8-sig": _("UTF-8 with a byte-order mark"),
-                "utf-16": "UTF-16",
-                "cp1252": "Windows-1252",
-            }[self.encoding],
+            ENCODING_NAMES[self.encoding],
             {
                 ",": _("comma-separated"),
                 ";": _("semicolon-separated"),
@@ -178,16 +182,70 @@ def _offset(text: str | None) -> dt.tzinfo | None:
     return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding it was in: UTF-8 unless it does not decode as such."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+# The encoding is decided from the start of the file; the rest must then decode the same way.
+FIRST_BLOCK = 64 * 1024
+# In Western text, the bytes above 0x7F are letters among ASCII ones ("São João"): seldom two
+# in a row. Shift-JIS, GBK or Big5 write each character as two bytes, mostly both above 0x7F:
+# a start of file where most of them touch another is not Windows-1252, even if it decodes.
+CP1252_PAIRED_SHARE = 0.5
+
+
+def _decodes(block: bytes, encoding: str, *, final: bool) -> bool:
     try:
-        return data.decode("utf-8"), "utf-8"
+        codecs.getincrementaldecoder(encoding)().decode(block, final=final)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        return False
+    return True
+
+
+def _western(block: bytes) -> bool:
+    high = [i for i, byte in enumerate(block) if byte >= 0x80]
+    if len(high) < 8:
+        return True
+    marks = set(high)
+    paired = sum(1 for i in high if i - 1 in marks or i + 1 in marks)
+    return paired / len(high) < CP1252_PAIRED_SHARE
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding it was in: a byte-order mark says; else the start of the file
+    decides between UTF-8 and Windows-1252 (the encodings a spreadsheet saves CSV in, in the
+    Americas and Western Europe), and every later byte must decode the same way. Anything else
+    (Shift-JIS, say) is refused rather than read as garbage."""
+    if data.startswith(codecs.BOM_UTF8):
+        body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        body, encoding = data, "utf-16"
+    else:
+        body, block = data, data[:FIRST_BLOCK]
+        final = len(data) <= FIRST_BLOCK
+        if _decodes(block, "utf-8", final=final):
+            encoding = "utf-8"
+        elif _decodes(block, "cp1252", final=True) and _western(block):
+            encoding = "cp1252"
+        else:
+            raise UnreadableFile(
+                _(
+                    "This file is not in UTF-8 or Windows-1252 (Western European), the "
+                    "encodings Clientwise reads. Save it as “CSV UTF-8” and try again."
+                )
+            )
+    codec = "utf-8" if encoding == "utf-8-sig" else encoding  # the mark is cut off already
+    try:
+        return body.decode(codec), encoding
+    except UnicodeDecodeError as error:
+        if encoding == "utf-16":
+            line = body[: error.start].decode("utf-16", errors="ignore").count("\n") + 1
+        else:
+            line = body.count(b"\n", 0, error.start) + 1
+        raise UnreadableFile(
+            _(
+                "This line holds a character that is not %(encoding)s, the encoding the file "
+                "begins in. Save the whole file as “CSV UTF-8” and try again."
+            )
+            % {"encoding": ENCODING_NAMES[encoding]},
+            line=line,
+        ) from None
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -232,7 +290,29 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
         delimiter=delimiter or sniff_delimiter(first_line),
         header_line=1 + skipped,
     )
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=reading.delimiter)
+    try:
+        header, rows = _records(text, reading, strict=True)
+    except _Unclosed as unclosed:
+        raise UnreadableFile(
+            _(
+                "A quote opened on this line is never closed, so the rest of the file would "
+                'be read as one cell. Close it (a quote inside a cell is written twice: "").'
+            ),
+            line=unclosed.line,
+        ) from None
+    except csv.Error:
+        # Strictness found something a spreadsheet would read anyway ("ab"cd): read as they do.
+        header, rows = _records(text, reading, strict=False)
+    return header or [], rows, reading
+
+
+class _Unclosed(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _records(text: str, reading: Reading, *, strict: bool) -> tuple[list[str] | None, list[Row]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=reading.delimiter, strict=strict)
     header: list[str] | None = None
     rows: list[Row] = []
     start = reading.header_line  # the line the next record starts on
@@ -244,7 +324,11 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
                 rows.append(Row(line=start, cells=cells))
             start = reading.header_line + reader.line_num
     except csv.Error as error:
+        if strict and "unexpected end of data" in str(error):
+            raise _Unclosed(start) from None
+        if strict:
+            raise
         raise UnreadableFile(
             _("This line cannot be read as CSV (%(reason)s).") % {"reason": error}, line=start
         ) from None
-    return header or [], rows, reading
+    return header, rows

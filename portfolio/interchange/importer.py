@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
@@ -22,7 +23,16 @@ from .invoices import plan_invoices
 from .plan import FilePlan, ImportPlan
 from .progress import Progress, ProgressCallback
 from .sheets import read_sheet
-from .writing import MODELS, bulk_update_versioned, chunks, client_id_of, record_changes
+from .writing import (
+    MODELS,
+    batch_failed,
+    bulk_update_versioned,
+    chunks,
+    client_id_of,
+    record_changes,
+)
+
+logger = logging.getLogger(__name__)
 
 TARGETS = {"clients": "client", "interactions": "interaction", "invoices": "invoice"}
 PLANNERS = {"clients": plan_clients, "interactions": plan_interactions, "invoices": plan_invoices}
@@ -125,10 +135,9 @@ def import_apply(
             announce_clients_changed(
                 workspace_id=plan.workspace.pk, client_ids=client_ids, since=ALL_HISTORY
             )
-    except Exception as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+    except Exception:
+        logger.exception("Import %s failed while writing", batch.code)
+        batch_failed(batch)
         raise
     finally:
         progress.close()
@@ -155,13 +164,13 @@ def _write(file_plan: FilePlan, *, batch: ImportBatch, progress: Progress) -> se
     touched: set[int] = set()
     for chunk in chunks(file_plan.to_create):
         model.objects.bulk_create(chunk)
-        record_changes(batch, file_plan.target, [(obj.pk, None) for obj in chunk])
+        record_changes(batch, file_plan.target, [(obj, None) for obj in chunk])
         touched |= {client_id_of(obj) for obj in chunk}
         progress.advance(len(chunk))
     now = timezone.now()
     for chunk in chunks(file_plan.to_update):
         bulk_update_versioned(model, chunk, now=now)
-        record_changes(batch, file_plan.target, [(u.obj.pk, u.before) for u in chunk])
+        record_changes(batch, file_plan.target, [(u.obj, u.before) for u in chunk])
         touched |= {client_id_of(u.obj) for u in chunk}
         touched |= {u.before["client_id"] for u in chunk if "client_id" in u.before}
         progress.advance(len(chunk))

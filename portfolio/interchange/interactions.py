@@ -87,9 +87,7 @@ def _line(
             raise LineError("external_id", message % {"value": external_id, "line": line})
         seen[external_id] = record.line
         stored = by_external_id.get(external_id)
-        if stored is not None and (
-            stored.deleted_at is not None or ctx.clients_by_pk[stored.client_id].in_trash
-        ):
+        if stored is not None and not _usable(stored, ctx):
             raise LineError(
                 "external_id",
                 _("This interaction is in the trash. Restore it first, or remove this line."),
@@ -109,13 +107,22 @@ def _line(
     return _Line(record, client, moment, date_only, stored, ctx.refused_line(client))
 
 
+def _usable(stored: Interaction, ctx: Context) -> bool:
+    """A stored entry a line may match: not in the trash, nor its client, unless an undone
+    import put them there (this import brings them back)."""
+    client = ctx.clients_by_pk[stored.client_id]
+    if stored.deleted_at is not None and not ctx.restorable("interaction", stored):
+        return False
+    return not client.in_trash or ctx.restorable("client", client)
+
+
 def _content_index(
     stored: list[Interaction], ctx: Context, parts: list[str], claimed: set[int]
 ) -> dict[tuple, list[Interaction]]:
     index: dict[tuple, list[Interaction]] = defaultdict(list)
     for interaction in stored:
         client = ctx.clients_by_pk[interaction.client_id]
-        if interaction.pk in claimed or interaction.deleted_at or client.in_trash:
+        if interaction.pk in claimed or not _usable(interaction, ctx):
             continue
         values = {
             "minutes": interaction.minutes,
@@ -188,6 +195,8 @@ def _planned(sheet: Sheet, line: _Line, ctx: Context) -> tuple[Interaction, dict
             )
         except CellError as error:
             raise LineError("author_email", str(error)) from None
+    if stored is not None and stored.deleted_at is not None:  # an undone import's, back
+        desired["deleted_at"] = None
     interaction = stored or Interaction(
         workspace=ctx.workspace, external_id=values.get("external_id") or new_external_id()
     )

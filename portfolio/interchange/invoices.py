@@ -30,9 +30,12 @@ def plan_invoices(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowEr
                 raise LineError("number", message % {"value": number, "line": lines[number]})
             lines[number] = record.line
             stored = by_number.get(number)
-            if stored is not None and ctx.clients_by_pk[stored.client_id].in_trash:
-                owner = ctx.clients_by_pk[stored.client_id].name
-                raise LineError("number", in_trash(owner))
+            if stored is not None:
+                owner = ctx.clients_by_pk[stored.client_id]
+                if owner.in_trash and not ctx.restorable("client", owner):
+                    raise LineError("number", in_trash(owner.name))
+                if stored.deleted_at is not None and not ctx.restorable("invoice", stored):
+                    raise LineError("number", in_trash(number))
             if not record.values.get("client"):
                 continue  # reported: the client is required
             try:
@@ -43,6 +46,8 @@ def plan_invoices(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[RowEr
                 continue
             invoice = stored or Invoice(workspace=ctx.workspace)
             desired = _desired(sheet, record, invoice)
+            if invoice.deleted_at is not None:  # an undone import's, brought back
+                desired["deleted_at"] = None
         except LineError as error:
             errors.append(RowError(sheet.file, record.line, error.column, error.message))
             continue

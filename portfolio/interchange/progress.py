@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.utils import timezone
 
 from ..models import ImportBatch
 
@@ -39,8 +40,8 @@ class Progress:
         try:
             with self._side.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET progress_done = %s WHERE id = %s",
-                    [self.done, self.batch.pk],
+                    f"UPDATE {table} SET progress_done = %s, progress_at = %s WHERE id = %s",
+                    [self.done, timezone.now(), self.batch.pk],
                 )
         except DatabaseError:
             # Progress is a courtesy: losing it must never fail the import.

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..models import Client, ImportBatch, ImportChange, Interaction, Invoice
+from ..models import Client, ImportBatch, ImportChange, ImportStatus, Interaction, Invoice
 from .plan import Update
 
 MODELS: dict[str, type[models.Model]] = {
@@ -18,6 +20,21 @@ MODELS: dict[str, type[models.Model]] = {
     "invoice": Invoice,
 }
 CHUNK = 1000  # rows per INSERT or UPDATE statement, and between two progress reports
+
+
+def batch_failed(batch: ImportBatch) -> None:
+    """Mark an import that stopped on an unexpected error as failed. Its transaction was rolled
+    back, so nothing of it is in the workspace. The person reads that, in their language; the
+    error itself (a database's words, a line of our code) goes to the log for us, never to them.
+    Call it from the `except` block, after logging."""
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.FAILED,
+        error=_(
+            "The import stopped before the end, so nothing was imported. Upload the file "
+            "again to try once more; if it stops again, tell us the day and time it happened."
+        ),
+        finished_at=timezone.now(),
+    )
 
 
 def chunks(rows: Sequence) -> Iterator[Sequence]:
@@ -43,18 +60,20 @@ def bulk_update_versioned(model: type[models.Model], updates: Sequence[Update], 
 
 
 def record_changes(
-    batch: ImportBatch, target: str, rows: Sequence[tuple[int, dict[str, Any] | None]]
+    batch: ImportBatch, target: str, rows: Sequence[tuple[models.Model, dict[str, Any] | None]]
 ) -> None:
-    """One ImportChange per row: created (no `before`) or updated from `before`."""
+    """One ImportChange per row as just written: created (no `before`) or updated from
+    `before`, with the version the write left it at."""
     ImportChange.objects.bulk_create(
         ImportChange(
             batch=batch,
             target=target,
-            object_id=pk,
+            object_id=obj.pk,
             action=ImportChange.Action.CREATED if before is None else ImportChange.Action.UPDATED,
             before=None if before is None else {k: jsonable(v) for k, v in before.items()},
+            version=obj.version,
         )
-        for pk, before in rows
+        for obj, before in rows
     )
 
 

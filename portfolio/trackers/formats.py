@@ -63,6 +63,7 @@ class Entry:
     start: dt.time | None  # Harvest has no start time
     minutes: int
     billable: bool
+    person: str = ""  # who tracked it, as the export names them (an email, or a name)
 
     @property
     def summary(self) -> str:
@@ -232,9 +233,18 @@ def parse_entries(
                 start=start,
                 minutes=minutes,
                 billable=_get(row, "billable?" if fmt is HARVEST else "billable").lower() in YES,
+                person=_person(fmt, row),
             )
         )
     return entries, problems, order
+
+
+def _person(fmt: Format, row: dict[str, str]) -> str:
+    """Who tracked the entry: Toggl and Clockify give an email (else a user name), Harvest a
+    first and last name. Lower-cased: the same person however the export spells them."""
+    if fmt is HARVEST:
+        return " ".join(filter(None, (_get(row, "first name"), _get(row, "last name")))).lower()
+    return (_get(row, "email") or _get(row, "user")).lower()
 
 
 def _minutes(fmt: Format, row: dict[str, str]) -> int:

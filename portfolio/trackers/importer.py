@@ -1,24 +1,31 @@
 """Import a time-tracker export as work sessions: preview first (the plan), then apply.
 
 Idempotent: each entry's external id is derived from its key (client + start + duration +
-description), so importing the same export again creates nothing.
+description), so importing the same export again creates nothing. Every row is its own entry:
+rows with the same key (two people in one meeting, two identical meetings on one day) tell
+themselves apart by who tracked them and their place among the identical rows. The first row
+of a key keeps the key alone, as imports before this rule wrote it, so their entries still match.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 
+from ..interchange.context import in_trash, undone_rows
 from ..interchange.progress import Progress, ProgressCallback
-from ..interchange.writing import chunks, record_changes
+from ..interchange.writing import batch_failed, chunks, record_changes
 from ..models import (
     Client,
     ClientStatus,
@@ -31,6 +38,8 @@ from ..rules import noon_in
 from ..signals import ALL_HISTORY, announce_clients_changed
 from .formats import Entry, Problem, detect_format, parse_entries
 from .reading import UnreadableFile, read_csv
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -53,6 +62,9 @@ class TrackerPlan:
     date_order: str | None = None
     problems: list[Problem] = field(default_factory=list)
     to_create: list[Planned] = field(default_factory=list)
+    # Entries an undone import of this export had added, in the trash since: brought back.
+    to_restore: list[int] = field(default_factory=list)
+    clients_to_restore: list[int] = field(default_factory=list)
     already_imported: int = 0
     new_clients: list[str] = field(default_factory=list)
     without_client: list[Entry] = field(default_factory=list)
@@ -76,10 +88,34 @@ class TrackerPlan:
         return [p for p in self.to_create if not (skip_overlapping and p.overlaps)]
 
 
-def _external_id(source: str, client_name: str, entry: Entry) -> str:
-    key = entry.key.split("|", 1)[1]  # the client part is the resolved client's name
-    digest = hashlib.sha256(f"{client_name.lower()}|{key}".encode()).hexdigest()[:40]
+def _external_id(source: str, client_name: str, entry: Entry, repeat: int = 0) -> str:
+    """The entry's id; `repeat` is how many rows of the file had its key before it (0 for the
+    first), whose id then also holds the person and the place among that person's rows."""
+    key = f"{client_name.lower()}|{entry.key.split('|', 1)[1]}"  # the resolved client's name
+    if repeat:
+        key = f"{key}|{entry.person}|{repeat}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
     return f"{source}:{digest}"
+
+
+class _Repeats:
+    """Counts the rows seen per key, and per key and person, in file order."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def of(self, client_name: str, entry: Entry) -> int:
+        key = f"{client_name.lower()}|{entry.key.split('|', 1)[1]}"
+        repeat = self.seen.get(key, 0)
+        self.seen[key] = repeat + 1
+        if not repeat:
+            return 0
+        # The n-th row of this person among the repeats: stable when another person's
+        # identical row is added to, or removed from, a later export.
+        mine = f"{key}|{entry.person}"
+        place = self.seen.get(mine, 0) + 1
+        self.seen[mine] = place
+        return place
 
 
 def _moment(workspace: Workspace, entry: Entry) -> dt.datetime:
@@ -117,10 +153,12 @@ def tracker_import_plan(
 
     clients = {
         c.name_key: c
-        for c in Client.objects.for_workspace(workspace).alive().annotate(name_key=Lower("name"))
+        for c in Client.objects.for_workspace(workspace).annotate(name_key=Lower("name"))
     }
+    undone = functools.cache(lambda: undone_rows(workspace))  # a query, only when needed
     planned: list[Planned] = []
     new_clients: dict[str, str] = {}
+    repeats = _Repeats()
     for entry in entries:
         name = entry.client.strip()
         if not name:
@@ -129,18 +167,28 @@ def tracker_import_plan(
                 continue
             name = assign_to.name
         existing = clients.get(name.lower())
+        if existing is not None and existing.deleted_at is not None:
+            if existing.pk not in undone().get("client", ()):
+                plan.problems.append(Problem(entry.line, "client", in_trash(existing.name)))
+                continue
+            if existing.pk not in plan.clients_to_restore:
+                plan.clients_to_restore.append(existing.pk)
         # An existing client keeps its own spelling; a new one takes the file's first spelling.
         name = existing.name if existing else new_clients.setdefault(name.lower(), name)
-        planned.append(
-            Planned(entry, name, _external_id(fmt.code, name, entry), _moment(workspace, entry))
-        )
-    known = set(
-        Interaction.objects.for_workspace(workspace)
+        external_id = _external_id(fmt.code, name, entry, repeats.of(name, entry))
+        planned.append(Planned(entry, name, external_id, _moment(workspace, entry)))
+    if plan.problems:
+        return plan
+    stored = {
+        external_id: (pk, deleted_at)
+        for external_id, pk, deleted_at in Interaction.objects.for_workspace(workspace)
         .filter(external_id__in=[p.external_id for p in planned])
-        .values_list("external_id", flat=True)
-    )
-    plan.to_create = [p for p in planned if p.external_id not in known]
-    plan.already_imported = len(planned) - len(plan.to_create)
+        .values_list("external_id", "pk", "deleted_at")
+    }
+    trashed = {pk for pk, deleted_at in stored.values() if deleted_at is not None}
+    plan.to_create = [p for p in planned if p.external_id not in stored]
+    plan.to_restore = sorted(trashed & undone().get("interaction", set())) if trashed else []
+    plan.already_imported = len(planned) - len(plan.to_create) - len(plan.to_restore)
     used = {p.client_name.lower() for p in plan.to_create}
     plan.new_clients = sorted(name for key, name in new_clients.items() if key in used)
     _find_overlaps(plan, clients)
@@ -200,27 +248,27 @@ def tracker_import_apply(
     if not plan.is_valid:
         raise ValueError("An import with problems cannot be applied.")
     planned = plan.to_write(skip_overlapping=skip_overlapping)
+    total = len(planned) + len(plan.to_restore)
     if batch is None:
         batch = ImportBatch.objects.create(
             workspace=plan.workspace,
             source=plan.source,
             filenames=plan.filename[:500],
             created_by=plan.user,
-            progress_total=len(planned),
+            progress_total=total,
         )
     else:  # created by the web page, which then polls it while a worker imports
         batch.source = plan.source
-        batch.progress_total = len(planned)
+        batch.progress_total = total
         batch.filenames = plan.filename[:500]
         batch.save(update_fields=["source", "progress_total", "filenames"])
     progress = Progress(batch=batch, callback=on_progress)
     try:
         with transaction.atomic():
             _write(plan, planned, batch=batch, progress=progress)
-    except Exception as error:
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
-        )
+    except Exception:
+        logger.exception("Import %s failed while writing", batch.code)
+        batch_failed(batch)
         raise
     finally:
         progress.close()
@@ -232,11 +280,15 @@ def _write(
 ) -> None:
     """The new clients, then the work sessions in chunks, each change recorded for undo."""
     workspace = plan.workspace
+    restored = _out_of_trash(batch, Client, "client", plan.clients_to_restore)
     created_clients = Client.objects.bulk_create(
         Client(workspace=workspace, name=name, status=ClientStatus.ACTIVE, owner=plan.user)
         for name in plan.new_clients
     )
-    record_changes(batch, "client", [(client.pk, None) for client in created_clients])
+    record_changes(batch, "client", [(client, None) for client in created_clients])
+    back = _out_of_trash(batch, Interaction, "interaction", plan.to_restore)
+    if back:
+        progress.advance(len(back))
     clients = {
         c.name.lower(): c
         for c in Client.objects.for_workspace(workspace)
@@ -261,18 +313,38 @@ def _write(
     ]
     for chunk in chunks(entries):
         Interaction.objects.bulk_create(chunk)
-        record_changes(batch, "interaction", [(entry.pk, None) for entry in chunk])
+        record_changes(batch, "interaction", [(entry, None) for entry in chunk])
         progress.advance(len(chunk))
     batch.status = ImportStatus.DONE
-    batch.progress_done = len(entries)
+    batch.progress_done = len(entries) + len(back)
     batch.finished_at = timezone.now()
     batch.summary = {
-        "client": {"created": len(created_clients)},
-        "interaction": {"created": len(entries)},
+        "client": {"created": len(created_clients)}
+        | ({"restored": len(restored)} if restored else {}),
+        "interaction": {"created": len(entries)} | ({"restored": len(back)} if back else {}),
     }
     batch.save()
     announce_clients_changed(
         workspace_id=workspace.pk,
-        client_ids={c.pk for c in clients.values()},
+        client_ids={c.pk for c in clients.values()} | {i.client_id for i in back},
         since=ALL_HISTORY,
     )
+
+
+def _out_of_trash(batch: ImportBatch, model, target: str, pks: list[int]) -> list:
+    """Bring back what an undone import had added, recorded so that undoing this import puts
+    it in the trash again."""
+    rows = list(
+        model.objects.filter(workspace=batch.workspace_id, pk__in=pks, deleted_at__isnull=False)
+    )
+    now = timezone.now()
+    for chunk in chunks(rows):
+        model.objects.filter(pk__in=[row.pk for row in chunk]).update(
+            deleted_at=None, version=F("version") + 1, updated_at=now
+        )
+        recorded = []
+        for row in chunk:
+            recorded.append((row, {"deleted_at": row.deleted_at}))
+            row.deleted_at, row.version = None, row.version + 1
+        record_changes(batch, target, recorded)
+    return rows

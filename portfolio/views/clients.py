@@ -78,6 +78,8 @@ def client_list(request: HttpRequest, *, trash: bool = False) -> HttpResponse:
         ],
         "filtered": any(filters[key] for key in ("search", "status", "owner", "billing_model")),
     }
+    if trash and not wants_fragment(request):
+        context["trashed_invoices"] = selectors.invoices_in_trash(workspace=request.workspace)
     if wants_fragment(request):
         return render(request, "portfolio/client_list.html#results", context)
     return render(request, "portfolio/client_list.html", context)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,15 @@ from ..interchange import export_zip, import_plan, import_undo
 from ..models import Client, ImportBatch, ImportStatus, ImportUpload
 from ..tasks import files_import_start, tracker_import_start
 from ..trackers.importer import tracker_import_plan
-from ..uploads import upload_content, upload_name, upload_store
+from ..uploads import (
+    quota_bytes,
+    quota_used,
+    upload_content,
+    upload_name,
+    upload_names,
+    upload_store,
+    uploads_waiting,
+)
 
 
 def _import_page(request: HttpRequest, *, tracker_form=None, files_form=None) -> HttpResponse:
@@ -32,6 +40,7 @@ def _import_page(request: HttpRequest, *, tracker_form=None, files_form=None) ->
     )
     context = {
         "batches": batches,
+        "waiting": uploads_waiting(workspace=request.workspace, user=request.user),
         "tracker_form": tracker_form or TrackerUploadForm(),
         "files_form": files_form or InterchangeUploadForm(),
     }
@@ -44,11 +53,35 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return _import_page(request)
 
 
+def _within_quota(request: HttpRequest, form, files: dict) -> bool:
+    """Uploads wait for their preview in the workspace's share of the storage."""
+    used = quota_used(request.workspace)
+    quota = quota_bytes()
+    if used + sum(f.size for f in files.values()) <= quota:
+        return True
+    form.add_error(
+        None,
+        _(
+            "This workspace already keeps %(used)s MB of uploads waiting for their preview, "
+            "and keeps at most %(quota)s MB. Import or discard those first (below), or wait: "
+            "they are removed a day after their upload."
+        )
+        % {"used": -(-used // (1024 * 1024)), "quota": quota // (1024 * 1024)},
+    )
+    return False
+
+
+def _too_large(request: HttpRequest) -> bool:
+    return getattr(request, "upload_too_large", False)
+
+
 @require_POST
 @workspace_role(Role.MEMBER)
 def import_tracker_upload(request: HttpRequest) -> HttpResponse:
-    form = TrackerUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
+    form = TrackerUploadForm(request.POST, request.FILES, too_large=_too_large(request))
+    if not form.is_valid() or not _within_quota(
+        request, form, {"tracker": form.cleaned_data["file"]}
+    ):
         return _import_page(request, tracker_form=form)
     upload = upload_store(
         workspace=request.workspace,
@@ -78,8 +111,8 @@ def _client_or_none(request: HttpRequest, code: str) -> Client | None:
 @require_POST
 @workspace_role(Role.MANAGER)
 def import_files_upload(request: HttpRequest) -> HttpResponse:
-    form = InterchangeUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
+    form = InterchangeUploadForm(request.POST, request.FILES, too_large=_too_large(request))
+    if not form.is_valid() or not _within_quota(request, form, form.cleaned_data["chosen"]):
         return _import_page(request, files_form=form)
     upload = upload_store(
         workspace=request.workspace,
@@ -140,7 +173,7 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
         assign_to=assign_to,
     )
     to_write = plan.to_write(skip_overlapping=skip_overlapping) if plan.is_valid else []
-    if request.method == "POST" and to_write:
+    if request.method == "POST" and (to_write or (plan.is_valid and plan.to_restore)):
         batch = tracker_import_start(
             upload=upload,
             plan=plan,
@@ -169,23 +202,60 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
 
 @require_POST
 @workspace_role(Role.MEMBER)
+def import_upload_discard(request: HttpRequest, code) -> HttpResponse:
+    """Leave an upload without importing it: its files are deleted now, not in a day."""
+    upload = _own_upload(request, code)
+    name = ", ".join(upload_names(upload))
+    upload.delete()
+    messages.success(request, _("%(files)s discarded: nothing was imported.") % {"files": name})
+    return redirect("portfolio:import_list", ws=request.workspace.slug)
+
+
+KEPT_NAMED = 10  # rows named in the message; the rest are counted
+
+
+def _kept_message(kept: list[tuple[str, str]]) -> str:
+    names = ", ".join(f"“{name}”" for _target, name in kept[:KEPT_NAMED])
+    if len(kept) > KEPT_NAMED:
+        names += " " + _("and %(count)s more") % {"count": len(kept) - KEPT_NAMED}
+    return ngettext(
+        "One record was changed since the import (or holds work that was), so the undo left "
+        "it as it is: %(names)s.",
+        "%(count)s records were changed since the import (or hold work that was), so the undo "
+        "left them as they are: %(names)s.",
+        len(kept),
+    ) % {"count": len(kept), "names": names}
+
+
+@require_POST
+@workspace_role(Role.MEMBER)
 def import_undo_view(request: HttpRequest, code) -> HttpResponse:
     batch = get_in_workspace(request, ImportBatch.objects, code=code)
     if batch.created_by_id != request.user.pk and not request.membership.can_manage:
         raise PermissionDenied
     try:
-        import_undo(batch=batch)
+        result = import_undo(batch=batch)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The import was undone: everything it added is gone."))
+        messages.success(
+            request,
+            _(
+                "The import was undone: what it added is in the trash (importing the same "
+                "file again brings it back), and what it changed is as it was."
+            ),
+        )
+        if result.kept:
+            messages.warning(request, _kept_message(result.kept))
     return redirect("portfolio:import_list", ws=request.workspace.slug)
 
 
 @workspace_role(Role.MEMBER)
 def import_status(request: HttpRequest, code) -> HttpResponse:
     """How an import is going; while it runs, the page asks again every second (HTMX)."""
-    batch = get_in_workspace(request, ImportBatch.objects.select_related("created_by"), code=code)
+    batch = get_in_workspace(
+        request, ImportBatch.objects.select_related("created_by", "upload"), code=code
+    )
     context = {"batch": batch, "running": batch.status == ImportStatus.RUNNING}
     if wants_fragment(request):
         return render(request, "portfolio/import_status.html#status", context)

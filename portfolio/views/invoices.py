@@ -1,4 +1,4 @@
-"""Invoices, from the client's page: add, edit, mark paid, void."""
+"""Invoices, from the client's page: add, edit, mark paid, void; and back from the trash."""
 
 from __future__ import annotations
 
@@ -124,4 +124,22 @@ def invoice_void(request: HttpRequest, code) -> HttpResponse:
         else _("Invoice %(number)s counts again.")
     )
     messages.success(request, message % {"number": invoice.number})
+    return _back_to(request, invoice.client)
+
+
+@require_POST
+@workspace_role(Role.MEMBER)
+def invoice_restore(request: HttpRequest, code) -> HttpResponse:
+    """From the trash page: an invoice an undone import had added, back where it was."""
+    invoice = get_in_workspace(
+        request,
+        Invoice.objects.in_trash().filter(client__deleted_at__isnull=True).select_related("client"),
+        code=code,
+    )
+    services.invoice_restore(invoice=invoice)
+    messages.success(
+        request,
+        _("Invoice %(number)s of %(client)s is back.")
+        % {"number": invoice.number, "client": invoice.client.name},
+    )
     return _back_to(request, invoice.client)

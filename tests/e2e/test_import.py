@@ -62,4 +62,4 @@ def test_a_good_import_then_its_undo(signed_in: Page):
     page.get_by_role("link", name="Back to imports").click()
     page.get_by_role("button", name="Undo this import").click()
     expect(page.get_by_text("The import was undone")).to_be_visible()
-    assert not Interaction.objects.exists()
+    assert not Interaction.objects.filter(deleted_at=None).exists()  # in the trash

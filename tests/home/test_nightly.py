@@ -3,6 +3,7 @@ not stop the others, and the command says which failed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -15,11 +16,12 @@ from tests.factories import ClientFactory, WorkspaceFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_failing_workspace_does_not_stop_the_workspaces_after_it(monkeypatch):
+@pytest.fixture
+def scored(monkeypatch):
+    """A client of the workspace "later", whose pass runs after that of "broken", which fails."""
     broken = WorkspaceFactory(slug="broken")
     later = WorkspaceFactory(slug="later")
     ClientFactory(workspace=broken)
-    scored = ClientFactory(workspace=later)
     real = services.clients_rescore
 
     def rescore(*, workspace, client_ids=None):
@@ -28,6 +30,10 @@ def test_a_failing_workspace_does_not_stop_the_workspaces_after_it(monkeypatch):
         return real(workspace=workspace, client_ids=client_ids)
 
     monkeypatch.setattr("home.management.commands.assessments_daily.clients_rescore", rescore)
+    return ClientFactory(workspace=later)
+
+
+def test_a_failing_workspace_does_not_stop_the_workspaces_after_it(scored):
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="broken"):
         call_command("assessments_daily", "--no-digests", stdout=out, stderr=err)
@@ -39,3 +45,63 @@ def test_a_failing_workspace_does_not_stop_the_workspaces_after_it(monkeypatch):
 def test_an_unknown_workspace_is_refused():
     with pytest.raises(CommandError, match="nowhere"):
         call_command("assessments_daily", "--workspace", "nowhere")
+
+
+# The scheduler that runs it (`manage.py scheduler`, the `scheduler` service of docker-compose)
+
+
+def test_the_scheduler_runs_the_pass_at_its_crontab_line(settings):
+    settings.NIGHTLY_PASS_CRON = "30 4 * * 1"  # Mondays at 04:30 UTC
+    out = io.StringIO()
+    call_command("scheduler", "--list", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("nightly_pass: "))
+    when = dt.datetime.strptime(line.removeprefix("nightly_pass: next run "), "%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert (when.weekday(), when.hour, when.minute) == (0, 4, 30)
+    assert now < when <= now + dt.timedelta(days=7)
+
+
+def test_the_scheduler_refuses_a_line_that_is_not_crontab(settings):
+    settings.NIGHTLY_PASS_CRON = "every night"
+    with pytest.raises(CommandError, match="NIGHTLY_PASS_CRON='every night'"):
+        call_command("scheduler", "--list")
+
+
+@pytest.mark.django_db(transaction=True)  # the job closes stale connections, as a process does
+def test_the_scheduled_job_scores_every_workspace_and_survives_a_failing_one(scored):
+    from home.management.commands.scheduler import nightly_pass
+
+    nightly_pass()  # logs the failure, never raises: the scheduler must run tomorrow too
+    assert HealthSnapshot.objects.filter(client=scored).exists()
+
+
+@pytest.mark.parametrize(
+    "weekday, days",
+    [
+        ("0", {6}),
+        ("7", {6}),
+        ("1-5", {0, 1, 2, 3, 4}),
+        ("sat,sun", {5, 6}),
+        ("*/3", {6, 2, 5}),
+        ("mon-fri/2", {0, 2, 4}),
+        ("5-7", {4, 5, 6}),
+    ],
+)
+def test_crontab_weekdays_are_read_as_cron_reads_them(weekday, days):
+    from home.management.commands.scheduler import crontab_trigger
+
+    trigger = crontab_trigger(f"0 3 * * {weekday}")
+    start = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)  # a Monday
+    runs, moment = set(), start
+    while (moment := trigger.get_next_fire_time(None, moment + dt.timedelta(minutes=1))) < (
+        start + dt.timedelta(days=7)
+    ):
+        runs.add(moment.weekday())
+    assert runs == days
+
+
+@pytest.mark.parametrize("line", ["0 3 * * 8", "0 3 * * mon/0", "0 3 * *", "61 3 * * *"])
+def test_a_crontab_line_out_of_range_is_refused(settings, line):
+    settings.NIGHTLY_PASS_CRON = line
+    with pytest.raises(CommandError, match="is not a crontab line"):
+        call_command("scheduler", "--list")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import pytest
@@ -100,12 +99,11 @@ def test_the_tasks_own_reasons_are_translated_in_the_language_given(task, runnin
 
 
 def test_the_files_import_fails_in_the_language_it_was_started_in(running, workspace, manager):
-    bad = base64.b64encode(b"name,status\nAtlas,sleeping\n").decode()
     upload = ImportUploadFactory(
         workspace=workspace,
         created_by=manager,
         kind="interchange",
-        files={"clients": {"name": "clients.csv", "data": bad}},
+        files={"clients": ("clients.csv", b"name,status\nAtlas,sleeping\n")},
     )
     run_files_import.call(
         upload_code=str(upload.code), batch_code=str(running.code), language="pt-br"

@@ -56,8 +56,9 @@ def test_upload_preview_confirm_then_undo(logged_in, member, workspace):
     assert not ImportUpload.objects.exists()
 
     http.post(url("portfolio:import_undo", workspace, code=batch.code))
-    assert not Interaction.objects.exists()
-    assert not Client.objects.exists()
+    assert not Interaction.objects.alive().exists()  # in the trash, not deleted
+    assert not Client.objects.alive().exists()
+    assert Interaction.objects.filter(deleted_at__isnull=False).count() == 3
     batch.refresh_from_db()
     assert batch.status == "undone"
 
@@ -67,7 +68,8 @@ def test_undo_keeps_clients_that_existed_before(logged_in, member, workspace):
     http = logged_in(member)
     http.post(upload(http, workspace, "toggl.csv").url)
     http.post(url("portfolio:import_undo", workspace, code=ImportBatch.objects.get().code))
-    assert list(Client.objects.values_list("name", flat=True)) == ["Padaria Estrela"]
+    assert list(Client.objects.alive().values_list("name", flat=True)) == ["Padaria Estrela"]
+    assert list(Client.objects.in_trash().values_list("name", flat=True)) == ["Nova Cliente"]
 
 
 def test_ambiguous_dates_are_asked_then_used(logged_in, member, workspace):
@@ -203,8 +205,8 @@ def test_undoing_a_batch_removes_what_it_added_and_nothing_else(logged_in, membe
     response = logged_in(member).post(url("portfolio:import_undo", workspace, code=batch.code))
 
     assert response.url == url("portfolio:import_list", workspace)
-    assert list(Interaction.objects.all()) == [kept]
-    assert not Interaction.objects.filter(pk=added.object_id).exists()
+    assert list(Interaction.objects.filter(deleted_at=None)) == [kept]
+    assert Interaction.objects.get(pk=added.object_id).deleted_at is not None  # in the trash
     batch.refresh_from_db()
     assert batch.status == ImportStatus.UNDONE
 

@@ -228,3 +228,65 @@ def test_a_file_with_a_byte_order_mark_reads_its_first_column(workspace, owner):
         ("Zé Pequeno", "pt-BR"),
         ("Élan Vital", "es"),
     ]
+
+
+# The encoding is decided from the start of the file; a quote never closed is refused
+
+
+def refusal(data: bytes) -> UnreadableFile:
+    with pytest.raises(UnreadableFile) as refused:
+        read_csv(data)
+    return refused.value
+
+
+def test_a_file_in_an_encoding_it_does_not_read_is_refused_not_read_as_garbage():
+    japanese = "client,summary\n株式会社サクラ,打ち合わせの議事録を送付\n山田商店,見積もり\n"
+    refused = refusal(japanese.encode("shift_jis"))
+    assert "not in UTF-8 or Windows-1252" in refused.message
+    assert refusal(japanese.encode("gbk")).message == refused.message
+
+
+def test_western_text_in_windows_1252_is_still_read_with_its_dashes_and_quotes():
+    text = "client,summary\nPadaria São João,“Orçamento” – revisão de preços\n"
+    _header, rows, reading = read_csv(text.encode("cp1252"))
+    assert reading.encoding == "cp1252"
+    assert rows[0].cells == ["Padaria São João", "“Orçamento” – revisão de preços"]
+
+
+def test_a_later_byte_that_does_not_decode_like_the_start_refuses_the_file_naming_its_line():
+    start = "client,summary\n" + "Atlas,call\n" * 7000  # well past the first block, all UTF-8
+    data = start.encode() + "Café Lua,visita\n".encode("cp1252") + b"Atlas,call\n"
+    refused = refusal(data)
+    assert refused.line == 7002
+    assert "not UTF-8, the encoding the file begins in" in refused.message
+
+
+def test_an_undefined_windows_1252_byte_later_on_is_refused_naming_its_line():
+    start = "client\n" + "Café Lua\n" * 8000  # past the first block, all Windows-1252
+    data = start.encode("cp1252") + b"Bad \x81 byte\n"
+    refused = refusal(data)
+    assert refused.line == 8002
+    assert "not Windows-1252" in refused.message
+
+
+def test_a_quote_never_closed_is_refused_naming_the_line_where_it_opened():
+    data = b'name,notes\nAtlas,"fine"\nBeta,"opened here\nCasa,ok\nDelta,ok\n'
+    refused = refusal(data)
+    assert refused.line == 3
+    assert "never closed" in refused.message
+
+
+def test_text_after_a_closing_quote_is_read_as_spreadsheets_read_it():
+    _header, rows, _ = read_csv(b'name,notes\nAtlas,"ab"cd\nBeta,"x ""quoted"" y"\n')
+    assert [row.cells for row in rows] == [["Atlas", "abcd"], ["Beta", 'x "quoted" y']]
+
+
+def test_an_unreadable_tracker_export_names_its_line_in_the_preview(workspace, owner):
+    from portfolio.trackers.importer import tracker_import_plan
+
+    data = b'User,Client,Description\nAna,Atlas,"opened\nAna,Beta,x\n'
+    plan = tracker_import_plan(workspace=workspace, user=owner, data=data)
+    assert [str(problem) for problem in plan.problems] == [
+        "Line 2: A quote opened on this line is never closed, so the rest of the file would "
+        'be read as one cell. Close it (a quote inside a cell is written twice: "").'
+    ]

@@ -4,6 +4,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.db import IntegrityError
 
 from portfolio import services
 from portfolio.models import Client, ImportBatch, Interaction
@@ -159,3 +160,118 @@ def test_the_preview_costs_the_same_queries_for_10_or_500_rows(
     with django_assert_num_queries(3):
         large = tracker_import_plan(workspace=lisbon, user=owner, data=toggl_export(500))
     assert (len(small.to_create), len(large.to_create)) == (10, 500)
+
+
+# Identical rows: two people on one meeting, two identical meetings on one day
+
+TOGGL_HEADER = (
+    "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,"
+    "End time,Duration,Tags\n"
+)
+STANDUP = (
+    "Padaria Estrela,Menu site,,Stand-up,No,2026-11-02,09:00:00,2026-11-02,09:15:00,00:15:00,\n"
+)
+CLOCKIFY_HEADER = (
+    '"Project","Client","Description","Task","User","Group","Email","Tags","Billable",'
+    '"Start Date","Start Time","End Date","End Time","Duration (h)","Duration (decimal)"\n'
+)
+HARVEST_HEADER = "Date,Client,Project,Task,Notes,Hours,Billable?,First Name,Last Name\n"
+
+
+def plan_of(workspace, user, text: str):
+    return tracker_import_plan(workspace=workspace, user=user, data=text.encode(), filename="x.csv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TOGGL_HEADER
+        + f"Ana Ribeiro,ana@example.com,{STANDUP}"
+        + f"Carla Dias,carla@example.com,{STANDUP}"
+        + f"Ana Ribeiro,ana@example.com,{STANDUP}",
+        CLOCKIFY_HEADER
+        + "".join(
+            f'"Web","Atlas","Sync","","{who}","","{who}@example.com","","Yes","11/13/2026",'
+            f'"09:00:00 AM","11/13/2026","09:30:00 AM","00:30:00","0.50"\n'
+            for who in ("Bruno", "Carla", "Bruno")
+        ),
+        HARVEST_HEADER
+        + "".join(
+            f"2026-11-05,Quill,Covers,Meetings,Review,0.5,No,{first},Ribeiro\n"
+            for first in ("Ana", "Carla", "Ana")
+        ),
+    ],
+    ids=["toggl", "clockify", "harvest"],
+)
+def test_every_row_is_its_own_entry_even_when_rows_are_identical(lisbon, owner, text):
+    plan = plan_of(lisbon, owner, text)
+    assert plan.is_valid and len(plan.to_create) == 3
+    assert len({p.external_id for p in plan.to_create}) == 3
+
+    batch = tracker_import_apply(plan=plan)
+    assert batch.status == "done"
+    assert Interaction.objects.filter(kind="work_session").count() == 3
+
+    again = plan_of(lisbon, owner, text)  # the same export again adds nothing
+    assert again.to_create == [] and again.already_imported == 3
+
+
+def test_entries_of_an_earlier_import_keep_matching_when_a_teammate_s_row_joins_them(lisbon, owner):
+    alone = TOGGL_HEADER + f"Ana Ribeiro,ana@example.com,{STANDUP}"
+    tracker_import_apply(plan=plan_of(lisbon, owner, alone))
+    both = alone + f"Carla Dias,carla@example.com,{STANDUP}"
+    plan = plan_of(lisbon, owner, both)
+    assert plan.already_imported == 1 and len(plan.to_create) == 1
+    tracker_import_apply(plan=plan)
+    assert Interaction.objects.filter(kind="work_session").count() == 2
+
+
+def test_a_failure_while_importing_never_shows_a_database_message(lisbon, owner):
+
+    plan = plan_of(lisbon, owner, TOGGL_HEADER + f"Ana Ribeiro,ana@example.com,{STANDUP}")
+    taken = plan.to_create[0].external_id
+    # Someone imported the same entry between the preview and the confirm.
+    Interaction.objects.create(
+        workspace=lisbon,
+        client=ClientFactory(workspace=lisbon, name="Elsewhere"),
+        author=owner,
+        kind="work_session",
+        occurred_at=plan.to_create[0].occurred_at,
+        minutes=15,
+        external_id=taken,
+    )
+    with pytest.raises(IntegrityError):
+        tracker_import_apply(plan=plan)
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed"
+    for database_words in ("duplicate key", "UNIQUE constraint", "IntegrityError", "violates"):
+        assert database_words not in batch.error
+    assert "nothing was imported" in batch.error
+
+
+def test_an_undone_tracker_import_comes_back_from_the_trash_when_imported_again(lisbon, owner):
+    from portfolio.interchange import import_undo
+
+    first = tracker_import_apply(plan=plan_for(lisbon, owner, "toggl.csv"))
+    import_undo(batch=first)
+    assert not Interaction.objects.filter(deleted_at=None).exists()
+    assert Client.objects.get(name="Nova Cliente").in_trash
+
+    again = plan_for(lisbon, owner, "toggl.csv")
+    assert again.is_valid and again.to_create == [] and len(again.to_restore) == 3
+    assert again.new_clients == []
+    batch = tracker_import_apply(plan=again)
+
+    assert batch.summary["interaction"] == {"created": 0, "restored": 3}
+    assert Interaction.objects.filter(deleted_at=None).count() == 3
+    assert Client.objects.filter(name="Nova Cliente", deleted_at=None).count() == 1
+    assert "3 interactions back from the trash" in batch.summary_lines
+
+
+def test_entries_for_a_client_someone_put_in_the_trash_are_refused_naming_it(lisbon, owner):
+    ClientFactory(
+        workspace=lisbon, name="Nova Cliente", deleted_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    )
+    plan = plan_for(lisbon, owner, "toggl.csv")
+    assert not plan.is_valid
+    assert any("“Nova Cliente” is in the trash" in str(problem) for problem in plan.problems)

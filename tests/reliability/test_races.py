@@ -20,26 +20,34 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AT_ONCE = 10
 
 
-def at_once(user, path: str, data_for) -> list:
-    """`AT_ONCE` posts to `path`, released together, each on its own connection."""
-    start = threading.Barrier(AT_ONCE)
-    answers: list = [None] * AT_ONCE
+def together(user, posts: list[tuple[str, dict]], headers: dict | None = None) -> list:
+    """Each `(path, data)` posted by `user`, released together, each on its own connection."""
+    start = threading.Barrier(len(posts))
+    answers: list = [None] * len(posts)
 
     def post(n: int) -> None:
+        path, data = posts[n]
         browser = Browser(raise_request_exception=False)
         browser.force_login(user)
         start.wait()
         try:
-            answers[n] = browser.post(path, data_for(n), HTTP_REFERER=f"http://testserver{path}")
+            answers[n] = browser.post(
+                path, data, HTTP_REFERER=f"http://testserver{path}", headers=headers
+            )
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(AT_ONCE)]
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(posts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return answers
+
+
+def at_once(user, path: str, data_for) -> list:
+    """`AT_ONCE` posts to `path`, released together, each on its own connection."""
+    return together(user, [(path, data_for(n)) for n in range(AT_ONCE)])
 
 
 @pytest.fixture
@@ -123,38 +131,105 @@ def test_one_quick_log_sent_ten_times_at_once_logs_one_entry(postgresql, workspa
     assert Interaction.objects.filter(request_key=key).count() == 1
 
 
-def test_ten_edits_of_a_line_at_once_are_answered_without_an_error(postgresql):
+def test_ten_edits_of_a_line_from_one_version_at_once_one_wins(postgresql):
     from accounts.services import user_sign_up
     from assessments.models import Boundary
 
     owner, workspace = user_sign_up(email="ana@example.com", password="long-passphrase-1")
     customer = ClientFactory(workspace=workspace)
-    line = Boundary.objects.filter(workspace=workspace).first()
+    line = Boundary.objects.filter(workspace=workspace, kind="disrespect").get()
     answers = at_once(
         owner,
         url("assessments:boundary_edit", workspace, code=line.code),
-        lambda n: {"enabled": "on", "threshold": str(n + 1), "span": "30",
+        lambda n: {"enabled": "on", "threshold": str(n + 1), "span": "30", "version": "1",
                    "severity": "warning", "muted_clients": [str(customer.pk)] if n % 2 else []},
     )  # fmt: skip
-    assert {a.status_code for a in answers} == {302}
+    assert sorted(a.status_code for a in answers) == [302] + [422] * (AT_ONCE - 1)
+    lost = [a.content.decode() for a in answers if a.status_code == 422]
+    assert all("Someone else changed this line while you were editing." in p for p in lost)
+    won = answers.index(next(a for a in answers if a.status_code == 302))
     line.refresh_from_db()
-    assert 1 <= line.threshold <= AT_ONCE  # one of the edits, whole
+    assert (line.threshold, line.version) == (won + 1, 2)  # the winner's edit, whole
+    assert list(line.muted_clients.all()) == ([customer] if won % 2 else [])
 
 
-def test_a_review_answered_decided_and_planned_ten_times_at_once_never_fails(
-    postgresql, workspace, owner
-):
-    from reviews.models import Review
+@pytest.fixture
+def review(postgresql, workspace, owner):
     from reviews.services import review_start
 
-    review = review_start(client=ClientFactory(workspace=workspace, owner=owner), author=owner)
-    for step, data_for in (
-        (2, lambda n: {"dread": str(n % 5 + 1), "feel_notes": f"note {n}"}),
-        (5, lambda n: {"go": "decide", "decision": ["end", "keep", "set_boundaries"][n % 3]}),
-    ):
-        path = url("reviews:review_step", workspace, code=review.code, step=step)
-        assert {a.status_code for a in at_once(owner, path, data_for)} == {302}
+    return review_start(client=ClientFactory(workspace=workspace, owner=owner), author=owner)
+
+
+def test_ten_decisions_at_once_take_the_first_and_tell_the_others(review, workspace, owner):
+    from reviews.models import FollowUp, Review
+
+    path = url("reviews:review_step", workspace, code=review.code, step=5)
+    choices = ["end", "keep", "set_boundaries"]
+    answers = at_once(owner, path, lambda n: {"go": "decide", "decision": choices[n % 3]})
+    assert sorted(a.status_code for a in answers) == [302] + [422] * (AT_ONCE - 1)
+    assert all(
+        "This review is already decided" in a.content.decode()
+        for a in answers
+        if a.status_code == 422
+    )
+    assert Review.objects.get(pk=review.pk).decision in choices
+    assert FollowUp.objects.filter(review=review).count() == 1
+
+
+def test_answers_of_different_steps_sent_at_once_are_all_kept(review, workspace, owner):
+    """Two tabs of the author's, each on its own step: a save merges into the answers as
+    saved, so neither step's answers are lost."""
+    from reviews.models import Review
+
+    steps = [2, 3, 4] * 3 + [2]
+    sent = {2: {"dread": "4", "feel_notes": "Calls drain me."},
+            3: {"trust": "no", "side_notes": "They doubt every choice."},
+            4: {"energy_drain": "5", "cost_notes": "A day a week."}}  # fmt: skip
+    answers = together(
+        owner,
+        [(url("reviews:review_step", workspace, code=review.code, step=s), sent[s]) for s in steps],
+        headers={"HX-Request": "true"},
+    )
+    assert {a.status_code for a in answers} == {200}
+    kept = Review.objects.get(pk=review.pk).answers
+    assert kept == {code: value for step in sent.values() for code, value in step.items()} | {
+        "dread": 4, "energy_drain": 5
+    }  # fmt: skip
+
+
+def test_a_plan_saved_ten_times_from_one_version_keeps_one_whole(review, workspace, owner):
+    from reviews.models import Review
+    from reviews.services import review_decide
+
+    review_decide(review=review, user=owner, decision="end")
+    version = str(Review.objects.get(pk=review.pk).version)
     plan = url("reviews:review_plan", workspace, code=review.code)
-    answers = at_once(owner, plan, lambda n: {"message": f"m{n}", "tone": "warm", "language": "en"})
+    answers = at_once(
+        owner,
+        plan,
+        lambda n: {"message": f"m{n}", "tone": "warm", "language": "en", "version": version},
+    )
+    assert sorted(a.status_code for a in answers) == [302] + [422] * (AT_ONCE - 1)
+    won = answers.index(next(a for a in answers if a.status_code == 302))
+    assert Review.objects.get(pk=review.pk).plan["message"] == f"m{won}"
+
+
+def test_every_step_of_the_checklist_ticked_at_once_stays_ticked(review, workspace, owner):
+    from portfolio.models import Client as Customer
+    from reviews.models import Review
+    from reviews.services import review_decide
+
+    review_decide(review=review, user=owner, decision="end")
+    steps = list(Review.objects.get(pk=review.pk).plan["checklist"])
+    answers = together(
+        owner,
+        [
+            (url("reviews:review_check", workspace, code=review.code, item=step), {"done": "on"})
+            for step in steps
+        ],
+    )
     assert {a.status_code for a in answers} == {302}
-    assert Review.objects.get(pk=review.pk).decision in ("end", "keep", "set_boundaries")
+    done = Review.objects.get(pk=review.pk)
+    assert all(done.plan["checklist"].values())
+    assert done.status == "done"
+    assert Customer.objects.get(pk=review.client_id).status == "ended"

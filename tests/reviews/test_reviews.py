@@ -327,6 +327,27 @@ def test_a_hand_over_to_no_one_is_refused_and_keeps_the_notes(
     assert mailoutbox == []
 
 
+def test_hand_overs_are_limited_a_day_for_each_person(
+    client_a, member, manager, logged_in, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "hand_over_member": (0, 86400)}
+    browser = logged_in(member)
+    review = start(browser, client_a)
+    browser.post(step_url(review, 5), {"go": "decide", "decision": "hand_over"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(
+            url("reviews:review_hand_over", client_a.workspace, code=review.code),
+            {"to": manager.pk, "notes": "They like short calls."},
+        )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "You have handed over the most clients allowed in a day (0)." in page
+    assert "They like short calls.</textarea>" in page
+    client_a.refresh_from_db()
+    assert client_a.owner == member
+    assert mailoutbox == []
+
+
 def test_hand_over_is_not_offered_to_someone_who_works_alone(scored_workspace, owner, logged_in):
     client = ClientFactory(workspace=scored_workspace, owner=owner)
     history(client, owner, days=10)

@@ -81,11 +81,13 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "portfolio:invoice_edit": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
     "portfolio:invoice_paid": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
     "portfolio:invoice_void": WorkspaceURL(lambda o: {"code": o.invoice.code}, 403),
+    "portfolio:invoice_restore": WorkspaceURL(lambda o: {"code": o.trashed_invoice.code}, 403),
     "portfolio:import_list": WorkspaceURL(no_kwargs, 403),
     "portfolio:import_tracker_upload": WorkspaceURL(no_kwargs, 403),
     "portfolio:import_files_upload": WorkspaceURL(no_kwargs, 403),
     "portfolio:export": WorkspaceURL(no_kwargs, 200),
     "portfolio:import_preview": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
+    "portfolio:import_upload_discard": WorkspaceURL(lambda o: {"code": o.upload.code}, 403),
     "portfolio:import_undo": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "portfolio:import_status": WorkspaceURL(lambda o: {"code": o.batch.code}, 403),
     "home:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
@@ -243,9 +245,8 @@ def objects_of_a(workspace, owner, viewer):
     interaction = InteractionFactory(client=client, author=owner)
     deleted_interaction = InteractionFactory(client=client, author=owner, deleted_at=timezone.now())
     invoice = InvoiceFactory(client=client)
-    upload = ImportUpload.objects.create(
-        workspace=workspace, created_by=owner, kind="tracker", files={}
-    )
+    trashed_invoice = InvoiceFactory(client=client, deleted_at=timezone.now())
+    upload = ImportUpload.objects.create(workspace=workspace, created_by=owner, kind="tracker")
     batch = ImportBatch.objects.create(
         workspace=workspace, source="toggl", created_by=owner, status="done"
     )
@@ -290,6 +291,7 @@ def objects_of_a(workspace, owner, viewer):
         interaction=interaction,
         deleted_interaction=deleted_interaction,
         invoice=invoice,
+        trashed_invoice=trashed_invoice,
     )
 
 
@@ -303,7 +305,11 @@ def snapshot():
             Client.objects.values_list("code", "name", "status", "owner", "deleted_at", "version")
         ),
         sorted(Interaction.objects.values_list("code", "client", "kind", "deleted_at", "version")),
-        sorted(Invoice.objects.values_list("code", "number", "paid_on", "void", "version")),
+        sorted(
+            Invoice.objects.values_list(
+                "code", "number", "paid_on", "void", "deleted_at", "version"
+            )
+        ),
         sorted(ImportBatch.objects.values_list("code", "status")),
         ImportUpload.objects.count(),
         sorted(Boundary.objects.values_list("code", "enabled", "threshold", "span", "severity")),

@@ -9,14 +9,17 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.tasks.signals import task_enqueued
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from accounts.models import Invitation, Role, User
 from accounts.ratelimit import Limit, exceeded, hit
-from tests.factories import MembershipFactory
+from tests.factories import PASSWORD, MembershipFactory
 
 HOME = "203.0.113.10"
 CAFE = "198.51.100.20"
@@ -141,6 +144,31 @@ def test_reset_reveals_nothing_about_the_address_or_the_limit(client, owner, lim
     assert len(set(shown.values())) == 1, shown
 
 
+def test_asking_for_a_reset_costs_the_same_with_or_without_an_account(client, owner, settings):
+    """The lookup and the email are a worker's job: the request itself cannot tell, by its
+    time or its queries, whether the address has an account."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    queued = []
+
+    def note(sender, task_result, **kwargs):
+        queued.append(task_result)
+
+    task_enqueued.connect(note)
+    try:
+        costs = {}
+        for email in (owner.email, "nobody@example.com"):
+            with CaptureQueriesContext(connection) as queries:
+                assert reset(client, email).status_code == 302
+            costs[email] = [q["sql"] for q in queries.captured_queries]
+    finally:
+        task_enqueued.disconnect(note)
+
+    assert costs[owner.email] == costs["nobody@example.com"]
+    assert not any("accounts_user" in sql for sql in costs[owner.email])
+    assert mail.outbox == []
+    assert [r.kwargs["email"] for r in queued] == [owner.email, "nobody@example.com"]
+
+
 # Invitations
 
 
@@ -209,3 +237,71 @@ def test_the_invitation_limit_is_said_in_the_readers_language(
         members = gettext("Members")
     assert members != "Members"
     assert members in page
+
+
+# Passwords typed in a signed-in session, and the emails a person can make us send
+
+
+def test_a_session_alone_cannot_guess_the_password_through_the_profile(logged_in, owner, limits):
+    limits(password_confirm_user=(2, 900))
+    client = logged_in(owner)
+    change = {"name": "Ana", "email": "elsewhere@example.com"}
+    for guess in ("guess-one", "guess-two"):
+        page = client.post(reverse("accounts:profile"), {**change, "current_password": guess})
+        assert "type your current password" in page.content.decode()
+
+    right = client.post(reverse("accounts:profile"), {**change, "current_password": PASSWORD})
+    assert right.status_code == 422
+    assert "Too many wrong passwords. Try again in 15 minutes at the latest." in (
+        right.content.decode()
+    )
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.com"
+
+
+def test_a_session_alone_cannot_guess_the_password_through_the_password_change(
+    logged_in, owner, limits
+):
+    limits(password_confirm_user=(1, 900))
+    client = logged_in(owner)
+    new = {"new_password1": "another-long-passphrase", "new_password2": "another-long-passphrase"}
+    wrong = client.post(reverse("accounts:password_change"), {**new, "old_password": "guess"})
+    assert "incorrect" in wrong.content.decode()
+    right = client.post(reverse("accounts:password_change"), {**new, "old_password": PASSWORD})
+    assert "Too many wrong passwords" in right.content.decode()
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+
+
+def test_the_wrong_guesses_of_one_person_do_not_pause_another(logged_in, owner, manager, limits):
+    limits(password_confirm_user=(1, 900))
+    change = {"name": "X", "email": "moved@example.com", "current_password": "guess"}
+    logged_in(owner).post(reverse("accounts:profile"), change)
+    moved = logged_in(manager).post(
+        reverse("accounts:profile"), {**change, "current_password": PASSWORD}
+    )
+    assert moved.status_code == 302
+    manager.refresh_from_db()
+    assert manager.email == "moved@example.com"
+
+
+def test_login_email_changes_are_limited_a_day(
+    logged_in, owner, limits, django_capture_on_commit_callbacks
+):
+    limits(email_change_user=(1, 86400))
+    client = logged_in(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(
+            reverse("accounts:profile"),
+            {"name": "Ana", "email": "first@example.com", "current_password": PASSWORD},
+        )
+        second = client.post(
+            reverse("accounts:profile"),
+            {"name": "Ana", "email": "second@example.com", "current_password": PASSWORD},
+        )
+    assert first.status_code == 302
+    assert second.status_code == 422
+    assert "the most times allowed in a day (1)" in second.content.decode()
+    owner.refresh_from_db()
+    assert owner.email == "first@example.com"
+    assert [m.to for m in mail.outbox] == [["owner@example.com"]]
