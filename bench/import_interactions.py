@@ -5,6 +5,10 @@ Usage: python bench/import_interactions.py [--interactions N] [--clients C]
 Measures, on a throw-away test database: planning (read + validate) and applying the first
 import, planning the same files again (all unchanged), exporting the workspace, and undoing
 the import; with the process's peak resident memory after each step (it only grows).
+
+The rescoring an import announces is a task for the worker in production: here it is queued
+and not run (the dummy backend), so the figures are the import's own. `--rescore` runs it in
+the same process, as development does, and times it separately.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django.test.utils import get_runner, setup_test_environment  # noqa: E402
 
 KINDS = ["meeting", "call", "message", "work_session", "revision_request", "praise"]
@@ -73,6 +78,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--interactions", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument(
+        "--rescore", action="store_true", help="Also run and time the rescore the import queues."
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -95,11 +103,26 @@ def main() -> None:
 
         first = timed("plan (read + validate)", plan)
         assert first.errors == [], first.errors[:5]
-        batch = timed("apply (write, in one transaction)", lambda: import_apply(plan=first))
+        worker = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        with override_settings(TASKS=worker):
+            batch = timed("apply (write, in one transaction)", lambda: import_apply(plan=first))
+        if args.rescore:
+            from assessments.services import history_rebuild
+            from portfolio.models import Client
+
+            timed(
+                "rescore: history since the first",
+                lambda: history_rebuild(
+                    workspace=workspace,
+                    client_ids=list(Client.objects.values_list("pk", flat=True)),
+                    since=dt.date(2024, 1, 1),
+                ),
+            )
         again = timed("plan again (all unchanged)", plan)
         assert again.total == 0
         timed("export", lambda: export_files(workspace=workspace))
-        timed("undo", lambda: import_undo(batch=batch))
+        with override_settings(TASKS=worker):
+            timed("undo", lambda: import_undo(batch=batch))
     finally:
         runner.teardown_databases(old_config)
 

@@ -15,12 +15,13 @@ from accounts.htmx import wants_fragment
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
-from ..forms import InterchangeUploadForm, TrackerUploadForm
+from ..forms import InterchangeUploadForm, TrackerUploadForm, too_large_message
 from ..interchange import export_zip, import_plan, import_undo
 from ..models import Client, ImportBatch, ImportStatus, ImportUpload
 from ..tasks import files_import_start, tracker_import_start
 from ..trackers.importer import tracker_import_plan
 from ..uploads import (
+    max_upload_bytes,
     quota_bytes,
     quota_used,
     upload_content,
@@ -41,6 +42,10 @@ def _import_page(request: HttpRequest, *, tracker_form=None, files_form=None) ->
     context = {
         "batches": batches,
         "waiting": uploads_waiting(workspace=request.workspace, user=request.user),
+        # The same limit and words in the page, so that a browser refuses before sending.
+        "max_upload_bytes": max_upload_bytes(),
+        "too_large_one": too_large_message(1),
+        "too_large_several": too_large_message(3),
         "tracker_form": tracker_form or TrackerUploadForm(),
         "files_form": files_form or InterchangeUploadForm(),
     }

@@ -312,4 +312,23 @@
     if (form && form.querySelector("[data-shown-when]")) showWhen(form);
   });
   document.addEventListener("DOMContentLoaded", function () { showWhen(document); });
+
+  // Uploads larger than the server takes are refused before they are sent (the server
+  // refuses them too): <form data-max-bytes="…" data-too-large="The file is larger…">.
+  document.addEventListener("submit", function (event) {
+    const form = event.target.closest("form[data-max-bytes]");
+    if (!form) return;
+    let bytes = 0;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.from(input.files || []).forEach(function (file) { bytes += file.size; });
+    });
+    const status = form.querySelector("[data-upload-status]");
+    if (bytes > Number(form.dataset.maxBytes)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      if (status) { status.textContent = form.dataset.tooLarge; status.hidden = false; }
+    } else if (status) {
+      status.hidden = true;
+    }
+  }, true);
 })();

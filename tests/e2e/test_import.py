@@ -63,3 +63,21 @@ def test_a_good_import_then_its_undo(signed_in: Page):
     page.get_by_role("button", name="Undo this import").click()
     expect(page.get_by_text("The import was undone")).to_be_visible()
     assert not Interaction.objects.filter(deleted_at=None).exists()  # in the trash
+
+
+def test_a_file_too_large_is_refused_before_it_is_sent(signed_in: Page, settings):
+    from portfolio.models import ImportUpload
+
+    settings.IMPORT_UPLOAD_MAX_BYTES = 1024 * 1024
+    page = signed_in
+    page.goto(page.url + "imports/")
+    big = {"name": "big.csv", "mimeType": "text/csv", "buffer": b"x" * (1024 * 1024 + 1)}
+    page.get_by_label("Detailed report export (CSV)").set_input_files(big)
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.method == "POST" else None)
+    page.locator("#tracker-title").locator("..").get_by_role(
+        "button", name="Preview the import"
+    ).click()
+
+    expect(page.get_by_role("alert")).to_have_text("The file is larger than 1 MB.")
+    assert sent == [] and not ImportUpload.objects.exists()
