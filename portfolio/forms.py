@@ -250,8 +250,8 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
 
 
 def too_large_message(files: int = 1) -> str:
-    """What refusing an upload larger than max_upload_bytes() says (here and before the body is
-    read, in accounts.middleware.UploadSizeMiddleware)."""
+    """What refusing an upload larger than max_upload_bytes() says, here and in the page that
+    refuses it before sending (a body too large to read gets accounts.upload_limits' 413)."""
     size = {"size": max_upload_bytes() // (1024 * 1024)}
     if files == 1:
         return _("The file is larger than %(size)s MB.") % size

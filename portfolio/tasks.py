@@ -172,7 +172,11 @@ def _supported(language: str) -> str:
 
 def _upload(batch: ImportBatch, code: str, *, kind: str) -> ImportUpload | None:
     try:
-        return ImportUpload.objects.filter(code=code, workspace=batch.workspace, kind=kind).first()
+        return (
+            ImportUpload.objects.filter(code=code, workspace=batch.workspace, kind=kind)
+            .prefetch_related("stored")
+            .first()
+        )
     except ValidationError:  # not a code at all
         return None
 

@@ -119,7 +119,7 @@ def boundary_edit(request: HttpRequest, code) -> HttpResponse:
             }
             try:
                 services.boundary_update(
-                    boundary=Boundary.objects.get(pk=boundary.pk),
+                    boundary=boundary,  # reloaded under a lock: the form's changes are in data
                     version=form.cleaned_data["version"],
                     data=data,
                     muted_clients=form.cleaned_data["muted_clients"],
@@ -134,7 +134,7 @@ def boundary_edit(request: HttpRequest, code) -> HttpResponse:
                     ),
                 )
                 form.data = form.data.copy()
-                form.data["version"] = Boundary.objects.get(pk=boundary.pk).version
+                form.data["version"] = boundary.version  # as saved by the other person
             else:
                 messages.success(request, _("Line saved. Alerts follow it from now on."))
                 return redirect("assessments:boundaries", ws=request.workspace.slug)

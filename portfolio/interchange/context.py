@@ -35,9 +35,9 @@ class Context:
     # held back with it, never counted as changes (its stand-in in `planned` is not a real
     # client: against it, every stored entry of the client would look moved).
     refused: dict[str, int] = field(default_factory=dict)
-    # Target -> the rows an undone import added (and its undo put in the trash): importing
-    # them again brings them back from the trash. Read at the first row found in the trash.
-    _undone: dict[str, set[int]] | None = None
+    # The rows undone imports added (their undo put them in the trash): importing them again
+    # brings them back. Read at the first row found in the trash.
+    undone: UndoneRows | None = None
 
     @classmethod
     def load(cls, *, workspace: Workspace, user: User) -> Context:
@@ -58,15 +58,12 @@ class Context:
             members=members,
             clients={name_key(client.name): client for client in clients},
             clients_by_pk={client.pk: client for client in clients},
+            undone=UndoneRows(workspace),
         )
 
     def restorable(self, target: str, obj: models.Model) -> bool:
         """In the trash because an import that added it was undone: this import restores it."""
-        if obj.deleted_at is None:
-            return False
-        if self._undone is None:
-            self._undone = undone_rows(self.workspace)
-        return obj.pk in self._undone.get(target, ())
+        return obj.deleted_at is not None and obj.pk in self.undone.of(target)
 
     def client_for(self, name: str) -> Client:
         """The client a line of interactions.csv or invoices.csv refers to."""
@@ -111,16 +108,24 @@ class Context:
         raise CellError(_("%(email)s is not a member of this workspace.") % {"email": email})
 
 
-def undone_rows(workspace: Workspace) -> dict[str, set[int]]:
-    """Per target, the rows that imports since undone had added."""
-    rows: dict[str, set[int]] = {}
-    for target, pk in ImportChange.objects.filter(
-        batch__workspace=workspace,
-        batch__status=ImportStatus.UNDONE,
-        action=ImportChange.Action.CREATED,
-    ).values_list("target", "object_id"):
-        rows.setdefault(target, set()).add(pk)
-    return rows
+class UndoneRows:
+    """Per target, the rows that imports since undone had added: one query, at the first
+    question (most imports never ask: nothing they meet is in the trash)."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._rows: dict[str, set[int]] | None = None
+
+    def of(self, target: str) -> set[int]:
+        if self._rows is None:
+            self._rows = {}
+            for kind, pk in ImportChange.objects.filter(
+                batch__workspace=self.workspace,
+                batch__status=ImportStatus.UNDONE,
+                action=ImportChange.Action.CREATED,
+            ).values_list("target", "object_id"):
+                self._rows.setdefault(kind, set()).add(pk)
+        return self._rows.get(target, set())
 
 
 class LineError(Exception):

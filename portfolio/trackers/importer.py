@@ -10,7 +10,6 @@ of a key keeps the key alone, as imports before this rule wrote it, so their ent
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User, Workspace
 
-from ..interchange.context import in_trash, undone_rows
+from ..interchange.context import UndoneRows, in_trash
 from ..interchange.progress import Progress, ProgressCallback
 from ..interchange.writing import batch_failed, chunks, record_changes
 from ..models import (
@@ -155,7 +154,7 @@ def tracker_import_plan(
         c.name_key: c
         for c in Client.objects.for_workspace(workspace).annotate(name_key=Lower("name"))
     }
-    undone = functools.cache(lambda: undone_rows(workspace))  # a query, only when needed
+    undone = UndoneRows(workspace)
     planned: list[Planned] = []
     new_clients: dict[str, str] = {}
     repeats = _Repeats()
@@ -168,7 +167,7 @@ def tracker_import_plan(
             name = assign_to.name
         existing = clients.get(name.lower())
         if existing is not None and existing.deleted_at is not None:
-            if existing.pk not in undone().get("client", ()):
+            if existing.pk not in undone.of("client"):
                 plan.problems.append(Problem(entry.line, "client", in_trash(existing.name)))
                 continue
             if existing.pk not in plan.clients_to_restore:
@@ -187,7 +186,7 @@ def tracker_import_plan(
     }
     trashed = {pk for pk, deleted_at in stored.values() if deleted_at is not None}
     plan.to_create = [p for p in planned if p.external_id not in stored]
-    plan.to_restore = sorted(trashed & undone().get("interaction", set())) if trashed else []
+    plan.to_restore = sorted(trashed & undone.of("interaction")) if trashed else []
     plan.already_imported = len(planned) - len(plan.to_create) - len(plan.to_restore)
     used = {p.client_name.lower() for p in plan.to_create}
     plan.new_clients = sorted(name for key, name in new_clients.items() if key in used)

@@ -98,7 +98,8 @@ def import_tracker_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _own_upload(request: HttpRequest, code) -> ImportUpload:
-    upload = get_in_workspace(request, ImportUpload.objects, code=code)
+    # Its files are read a role at a time: fetched once, with it.
+    upload = get_in_workspace(request, ImportUpload.objects.prefetch_related("stored"), code=code)
     if upload.created_by_id != request.user.pk:
         raise PermissionDenied
     return upload
