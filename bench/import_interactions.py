@@ -1,10 +1,11 @@
 """Time to import N interactions over about 50 clients from the interchange CSV files.
 
-Usage: python bench/import_interactions.py [--interactions N] [--clients C]
+Usage: python bench/import_interactions.py [--interactions N] [--clients C] [--preview-only]
 
-Measures, on a throw-away test database: planning (read + validate) and applying the first
-import, planning the same files again (all unchanged), exporting the workspace, and undoing
-the import; with the process's peak resident memory after each step (it only grows).
+Measures, on a throw-away test database: the preview a worker works out (rows counted, not
+kept), planning (read + validate) and applying the first import, planning the same files again
+(all unchanged), exporting the workspace, and undoing the import; with the process's peak
+resident memory after each step (it only grows: the preview, first, has its own).
 
 The rescoring an import announces is a task for the worker in production: here it is queued
 and not run (the dummy backend), so the figures are the import's own. `--rescore` runs it in
@@ -81,6 +82,9 @@ def main() -> None:
     parser.add_argument(
         "--rescore", action="store_true", help="Also run and time the rescore the import queues."
     )
+    parser.add_argument(
+        "--preview-only", action="store_true", help="Stop after the preview (its own peak RSS)."
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -101,6 +105,15 @@ def main() -> None:
         def plan():
             return import_plan(workspace=workspace, user=user, files=data)
 
+        # First, while the peak is still its own: the worker's preview counts the rows.
+        preview = timed(
+            "preview (rows counted, not kept)",
+            lambda: import_plan(workspace=workspace, user=user, files=data, keep_rows=False),
+        )
+        assert preview.errors == [], preview.errors[:5]
+        del preview
+        if args.preview_only:
+            return
         first = timed("plan (read + validate)", plan)
         assert first.errors == [], first.errors[:5]
         worker = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}

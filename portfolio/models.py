@@ -602,6 +602,53 @@ class ImportUpload(models.Model):
         return f"{self.kind} upload {self.code}"
 
 
+class ImportPreview(models.Model):
+    """What an upload would import with the choices made in the preview (a tracker export's
+    date order and the client for its entries without one), worked out by a worker
+    (portfolio.tasks.run_import_preview) so that no request ever reads a large file. The
+    preview page follows it while it runs and shows its summary when it is done."""
+
+    upload = models.ForeignKey(ImportUpload, on_delete=models.CASCADE, related_name="previews")
+    # The choices, as a query string ("" for none): one preview per upload and choices.
+    choices = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=8,
+        choices=[(s, label) for s, label in ImportStatus.choices if s != ImportStatus.UNDONE],
+        default=ImportStatus.RUNNING,
+    )
+    progress_done = models.PositiveIntegerField(default=0)  # rows read
+    progress_total = models.PositiveIntegerField(default=0)  # rows in the file, once known
+    # When the worker last said how far it got (a preview silent for long lost its worker).
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # What the preview page shows, as plain data (portfolio.previews).
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upload", "choices"],
+                name="import_preview_one_per_choice",
+                violation_error_message=_("This upload has a preview with these choices already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"preview of {self.upload_id} ({self.choices or 'no choices'})"
+
+    @property
+    def error_shown(self) -> str:
+        if self.error == ImportBatch.WORKER_LOST:
+            return str(
+                _(
+                    "The preview stopped: the worker reading the file ended before it "
+                    "finished. Try it again, or discard the file."
+                )
+            )
+        return self.error
+
+
 def _import_file_path(instance: ImportFile, filename: str) -> str:
     # Never the name the person gave: a random one, under the workspace's own folder.
     return f"imports/{instance.upload.workspace_id}/{uuid.uuid4().hex}.csv"

@@ -7,6 +7,10 @@ one stores reads, on the status page, in the language the import was started in.
 
 from __future__ import annotations
 
+import logging
+import time
+from urllib.parse import parse_qs
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.tasks import task
@@ -15,25 +19,124 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
 
-from .interchange import ImportPlan, import_apply, import_plan
-from .models import Client, ImportBatch, ImportSource, ImportStatus, ImportUpload
-from .trackers.importer import TrackerPlan, tracker_import_apply, tracker_import_plan
-from .uploads import upload_content, upload_name
+from .interchange import import_apply, import_plan
+from .models import Client, ImportBatch, ImportPreview, ImportSource, ImportStatus, ImportUpload
+from .previews import DATE_ORDERS, files_summary, tracker_summary
+from .trackers.importer import tracker_import_apply, tracker_import_plan
+from .uploads import preview_lost, upload_content, upload_name
+
+logger = logging.getLogger(__name__)
 
 ROLES = ("clients", "interactions", "invoices")
-DATE_ORDERS = ("dmy", "mdy")  # the orders a user can choose; otherwise read from the data
 
 
-def files_import_start(*, upload: ImportUpload, plan: ImportPlan, language: str) -> ImportBatch:
-    """Create the batch the status page follows (committed, running), then queue the import.
+def preview_start(
+    *, upload: ImportUpload, choices: str, language: str, again: bool = False
+) -> ImportPreview:
+    """The preview of `upload` with `choices` (portfolio.previews.preview_choices), queued for
+    a worker. One under way already is left to go on, unless its worker went silent; one that
+    failed starts again; one worked out is kept, unless `again` (the workspace may have changed
+    since: someone logged time by hand, say)."""
+    preview, created = ImportPreview.objects.get_or_create(upload=upload, choices=choices)
+    if not created:
+        going = preview.status == ImportStatus.RUNNING and not preview_lost(preview)
+        if going or (preview.status == ImportStatus.DONE and not again):
+            return preview
+        preview.status, preview.error, preview.summary = ImportStatus.RUNNING, "", {}
+        preview.progress_done = preview.progress_total = 0
+        preview.progress_at = timezone.now()
+        preview.save()
+    run_import_preview.enqueue(preview_id=preview.pk, language=language)
+    return preview
+
+
+@task
+def run_import_preview(*, preview_id: int, language: str = "") -> None:
+    """Read the upload and work out what importing it would do, with the preview's choices;
+    store that for the preview page, which polls it meanwhile."""
+    with translation.override(_supported(language)):
+        preview = (
+            ImportPreview.objects.select_related("upload__workspace", "upload__created_by")
+            .filter(pk=preview_id, status=ImportStatus.RUNNING)
+            .first()
+        )
+        if preview is None:  # discarded meanwhile, or worked out by an earlier run
+            return
+        try:
+            summary = _preview_summary(preview)
+        except Exception:
+            logger.exception("Preview %s failed", preview.pk)
+            ImportPreview.objects.filter(pk=preview.pk).update(
+                status=ImportStatus.FAILED,
+                error=_("The file could not be read to the end. Nothing was imported."),
+                progress_at=timezone.now(),
+            )
+            return
+        ImportPreview.objects.filter(pk=preview.pk).update(
+            status=ImportStatus.DONE, summary=summary, progress_at=timezone.now()
+        )
+
+
+class _PreviewProgress:
+    """Writes how many rows were read to the preview row, at most twice a second."""
+
+    def __init__(self, preview: ImportPreview) -> None:
+        self.preview_id = preview.pk
+        self.written = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.written < 0.5:
+            return
+        self.written = now
+        ImportPreview.objects.filter(pk=self.preview_id).update(
+            progress_done=done, progress_total=total, progress_at=timezone.now()
+        )
+
+
+def _preview_summary(preview: ImportPreview) -> dict:
+    upload = ImportUpload.objects.prefetch_related("stored").get(pk=preview.upload_id)
+    workspace, user = preview.upload.workspace, preview.upload.created_by
+    progress = _PreviewProgress(preview)
+    if upload.kind == "interchange":
+        plan = import_plan(
+            workspace=workspace,
+            user=user,
+            files={role: upload_content(upload, role) for role in ROLES},
+            filenames={role: upload_name(upload, role) for role in ROLES},
+            on_rows=progress,
+            keep_rows=False,
+        )
+        return files_summary(plan)
+    chosen = parse_qs(preview.choices)
+    date_order = chosen.get("date_order", [""])[0]
+    assign_to = chosen.get("assign_to", [""])[0]
+    plan = tracker_import_plan(
+        workspace=workspace,
+        user=user,
+        data=upload_content(upload, "tracker") or b"",
+        filename=upload_name(upload, "tracker"),
+        date_order=date_order if date_order in DATE_ORDERS else None,
+        assign_to=_client(workspace, assign_to) if assign_to else None,
+        on_rows=progress,
+    )
+    return tracker_summary(plan)
+
+
+def files_import_start(
+    *, upload: ImportUpload, preview: ImportPreview, language: str
+) -> ImportBatch:
+    """Create the batch the status page follows (committed, running), then queue the import of
+    what `preview` showed. The worker reads the files again: it imports them as they are then,
+    and fails, saying why, if the workspace changed so much that they no longer apply.
 
     The immediate backend of development and tests imports before this returns.
     """
     batch = ImportBatch.objects.create(
-        workspace=plan.workspace,
+        workspace=upload.workspace,
         source=ImportSource.INTERCHANGE,
-        created_by=plan.user,
-        progress_total=plan.total,
+        created_by=upload.created_by,
+        progress_total=preview.summary["total"],
         progress_at=timezone.now(),
         upload=upload,
     )
@@ -44,29 +147,26 @@ def files_import_start(*, upload: ImportUpload, plan: ImportPlan, language: str)
 
 
 def tracker_import_start(
-    *,
-    upload: ImportUpload,
-    plan: TrackerPlan,
-    assign_to: Client | None,
-    skip_overlapping: bool,
-    language: str,
+    *, upload: ImportUpload, preview: ImportPreview, skip_overlapping: bool, language: str
 ) -> ImportBatch:
     """As `files_import_start`, for a time-tracker export. The choices made in the preview go
     along as plain values, so the worker imports exactly what the preview showed."""
+    summary = preview.summary
+    chosen = parse_qs(preview.choices)
     batch = ImportBatch.objects.create(
-        workspace=plan.workspace,
-        source=plan.source,
-        filenames=plan.filename[:500],
-        created_by=plan.user,
-        progress_total=len(plan.to_write(skip_overlapping=skip_overlapping)) + len(plan.to_restore),
+        workspace=upload.workspace,
+        source=summary["source"],
+        filenames=summary["filename"][:500],
+        created_by=upload.created_by,
+        progress_total=summary["to_write_skipping" if skip_overlapping else "to_write"],
         progress_at=timezone.now(),
         upload=upload,
     )
     run_tracker_import.enqueue(
         upload_code=str(upload.code),
         batch_code=str(batch.code),
-        date_order=plan.date_order or "",
-        assign_to=str(assign_to.code) if assign_to else "",
+        date_order=summary["date_order"],  # "iso" when read from the data: read so again
+        assign_to=chosen.get("assign_to", [""])[0],
         skip_overlapping=skip_overlapping,
         language=language,
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User, Workspace
 
-from .models import ImportBatch, ImportFile, ImportStatus, ImportUpload
+from .models import ImportBatch, ImportFile, ImportPreview, ImportStatus, ImportUpload
 
 
 def max_upload_bytes() -> int:
@@ -85,14 +85,25 @@ def uploads_waiting(*, workspace: Workspace, user: User) -> list[ImportUpload]:
     )
 
 
+def preview_lost(preview: ImportPreview) -> bool:
+    """Running, and silent for so long that its worker must have died."""
+    silent = preview.progress_at or preview.created_at
+    return preview.status == ImportStatus.RUNNING and silent < timezone.now() - STALLED_AFTER
+
+
 def imports_stalled_fail(*, now: dt.datetime | None = None) -> int:
-    """Mark failed the running imports silent for longer than STALLED_AFTER. Their files stay
+    """Mark failed the running imports (and previews) silent for longer than STALLED_AFTER;
+    return how many imports. Their files stay
     (until pruned) so that the status page can offer to try again. An import that was only slow
     and finishes after all saves itself as done."""
     cutoff = (now or timezone.now()) - STALLED_AFTER
     stalled = ImportBatch.objects.filter(status=ImportStatus.RUNNING).filter(
         models.Q(progress_at__lt=cutoff) | models.Q(progress_at=None, created_at__lt=cutoff)
     )
+    previews = ImportPreview.objects.filter(status=ImportStatus.RUNNING).filter(
+        models.Q(progress_at__lt=cutoff) | models.Q(progress_at=None, created_at__lt=cutoff)
+    )
+    previews.update(status=ImportStatus.FAILED, error=ImportBatch.WORKER_LOST)
     return stalled.update(
         status=ImportStatus.FAILED, error=ImportBatch.WORKER_LOST, finished_at=timezone.now()
     )

@@ -21,8 +21,8 @@ from .context import Context
 from .interactions import plan_interactions
 from .invoices import plan_invoices
 from .plan import FilePlan, ImportPlan
-from .progress import Progress, ProgressCallback
-from .sheets import read_sheet
+from .progress import Progress, ProgressCallback, RowsRead
+from .sheets import Sheet, read_sheet
 from .writing import (
     MODELS,
     batch_failed,
@@ -44,9 +44,14 @@ def import_plan(
     user: User,
     files: Mapping[str, bytes | None],
     filenames: Mapping[str, str] | None = None,
+    on_rows: ProgressCallback | None = None,
+    keep_rows: bool = True,
 ) -> ImportPlan:
     """What importing `files` ({"clients": bytes, "interactions": …, "invoices": …}, any of
     them left out or None) would create and update, and every error. Writes nothing.
+    `on_rows(done, total)` hears how many rows were gone through while the files are read.
+    Without `keep_rows` (a preview) the plan counts its rows without keeping them: it cannot
+    be applied.
 
     A few queries in all, whatever the number of lines: members, clients, and the stored
     interactions or invoices when those files are given.
@@ -54,7 +59,14 @@ def import_plan(
     if unknown := set(files) - set(FILES):
         raise ValueError(f"Unknown interchange files: {sorted(unknown)}")
     with _collector_paused():
-        return _plan(workspace=workspace, user=user, files=files, filenames=filenames)
+        return _plan(
+            workspace=workspace,
+            user=user,
+            files=files,
+            filenames=filenames,
+            on_rows=on_rows,
+            keep_rows=keep_rows,
+        )
 
 
 def _plan(
@@ -63,18 +75,24 @@ def _plan(
     user: User,
     files: Mapping[str, bytes | None],
     filenames: Mapping[str, str] | None,
+    on_rows: ProgressCallback | None,
+    keep_rows: bool,
 ) -> ImportPlan:
-    plan = ImportPlan(workspace=workspace, user=user, filenames=dict(filenames or {}))
+    plan = ImportPlan(
+        workspace=workspace, user=user, filenames=dict(filenames or {}), kept=keep_rows
+    )
     sheets = {}
     for role in FILES:
         if files.get(role) is None:
             continue
-        plan.files[role] = FilePlan(role=role, target=TARGETS[role])
+        plan.files[role] = FilePlan(role=role, target=TARGETS[role], keep=keep_rows)
         sheet = read_sheet(role=role, data=files[role], tzinfo=workspace.tzinfo, errors=plan.errors)
         if sheet is not None:
             sheets[role] = sheet
     if not sheets:
         return plan
+    if on_rows is not None:
+        _count_rows(sheets, on_rows)
     ctx = Context.load(workspace=workspace, user=user)
     for role, sheet in sheets.items():
         file_plan = plan.files[role]
@@ -85,6 +103,18 @@ def _plan(
     order = [f"{role}.csv" for role in FILES]
     plan.errors.sort(key=lambda error: (order.index(error.file), error.line))
     return plan
+
+
+def _count_rows(sheets: Mapping[str, Sheet], on_rows: ProgressCallback) -> None:
+    """Have the sheets' records tell `on_rows` how far the planning got, over all files."""
+    total = sum(len(sheet.records) for sheet in sheets.values())
+    on_rows(0, total)
+    before = 0
+    for sheet in sheets.values():
+        sheet.records = RowsRead(
+            sheet.records, lambda count, before=before: on_rows(before + count, total)
+        )
+        before += len(sheet.records)
 
 
 def import_apply(
@@ -100,8 +130,8 @@ def import_apply(
     request sees it "running" with its progress (see `Progress`). A failed import leaves the
     data untouched and the batch marked "failed" with the reason.
     """
-    if not plan.is_valid:
-        raise ValueError("An import with errors cannot be applied.")
+    if not plan.is_valid or not plan.kept:
+        raise ValueError("An import with errors, or counted for a preview, cannot be applied.")
     names = [plan.filenames.get(role) or f"{role}.csv" for role in plan.files]
     if batch is None:
         batch = ImportBatch.objects.create(

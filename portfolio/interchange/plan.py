@@ -50,6 +50,11 @@ class FilePlan:
     to_update: list[Update] = field(default_factory=list)
     unchanged: int = 0
     held: dict[int, HeldBack] = field(default_factory=dict)  # by the client's line
+    # False for a preview: the rows are counted, not kept, so memory stays flat however long
+    # the file (an import plans again, keeping them, to write them).
+    keep: bool = True
+    created: int = 0
+    updated: int = 0
 
     @property
     def file(self) -> str:
@@ -58,9 +63,13 @@ class FilePlan:
     def add(self, obj: models.Model, before: dict[str, Any]) -> None:
         """A planned row: new, changed (`before` holds what changed), or the same as stored."""
         if obj.pk is None:
-            self.to_create.append(obj)
+            self.created += 1
+            if self.keep:
+                self.to_create.append(obj)
         elif before:
-            self.to_update.append(Update(obj, before))
+            self.updated += 1
+            if self.keep:
+                self.to_update.append(Update(obj, before))
         else:
             self.unchanged += 1
 
@@ -74,11 +83,7 @@ class FilePlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {
-            "created": len(self.to_create),
-            "updated": len(self.to_update),
-            "unchanged": self.unchanged,
-        }
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 @dataclass
@@ -88,6 +93,7 @@ class ImportPlan:
     files: dict[str, FilePlan] = field(default_factory=dict)  # by role, in import order
     errors: list[RowError] = field(default_factory=list)
     filenames: dict[str, str] = field(default_factory=dict)  # by role, as the user named them
+    kept: bool = True  # False when planned for a preview, counting the rows without them
 
     @property
     def is_valid(self) -> bool:
@@ -100,7 +106,7 @@ class ImportPlan:
     @property
     def total(self) -> int:
         """Rows to write: what the progress counts up to."""
-        return sum(len(p.to_create) + len(p.to_update) for p in self.files.values())
+        return sum(p.created + p.updated for p in self.files.values())
 
     @property
     def rows(self) -> int:

@@ -51,3 +51,24 @@ class Progress:
         if self._side is not None:
             self._side.close()
             self._side = None
+
+
+RowsCallback = Callable[[int], None]
+EVERY = 5000  # rows between two reports while reading
+
+
+class RowsRead(list):
+    """A file's rows that tell `report` how many were gone through, every EVERY rows and at the
+    end: how a preview reading a large file shows its progress."""
+
+    def __init__(self, rows, report: RowsCallback) -> None:
+        super().__init__(rows)
+        self.report = report
+
+    def __iter__(self):
+        count = 0
+        for count, row in enumerate(super().__iter__(), start=1):
+            if count % EVERY == 0:
+                self.report(count)
+            yield row
+        self.report(count)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -179,9 +180,14 @@ def _get(row: dict[str, str], *names: str) -> str:
 
 
 def parse_entries(
-    fmt: Format, rows: list[dict[str, str]], *, date_order_hint: str | None = None
+    fmt: Format,
+    rows: list[dict[str, str]],
+    *,
+    date_order_hint: str | None = None,
+    on_row: Callable[[int], None] | None = None,
 ) -> tuple[list[Entry], list[Problem], str | None]:
     """Entries of the export, problems by line (the header is line 1), and the date order used.
+    `on_row(count)` hears every thousand rows how many were read.
 
     When every date reads both ways (03/04/2026) and no hint is given, the order is None and
     every row is a problem: the caller asks the user which order the export uses.
@@ -192,6 +198,8 @@ def parse_entries(
     entries: list[Entry] = []
     problems: list[Problem] = []
     for line, row in enumerate(rows, start=2):
+        if on_row is not None and (line - 1) % 1000 == 0:
+            on_row(line - 1)
         raw_date = _get(row, date_column)
         try:
             if order is None and not DATE_ISO.match(raw_date):

@@ -131,8 +131,10 @@ def tracker_import_plan(
     filename: str = "",
     date_order: str | None = None,
     assign_to: Client | None = None,
+    on_rows: ProgressCallback | None = None,
 ) -> TrackerPlan:
-    """Everything the preview shows; writes nothing. A few queries, whatever the file size."""
+    """Everything the preview shows; writes nothing. A few queries, whatever the file size.
+    `on_rows(done, total)` hears how many rows were read."""
     plan = TrackerPlan(workspace=workspace, user=user, filename=filename)
     try:
         header, rows, plan.read_as = read_csv(data)
@@ -146,7 +148,15 @@ def tracker_import_plan(
         )
         return plan
     plan.source, plan.source_label = fmt.code, str(fmt.label)
-    entries, plan.problems, plan.date_order = parse_entries(fmt, rows, date_order_hint=date_order)
+    total = len(rows)
+    entries, plan.problems, plan.date_order = parse_entries(
+        fmt,
+        rows,
+        date_order_hint=date_order,
+        on_row=None if on_rows is None else lambda count: on_rows(count, total),
+    )
+    if on_rows is not None:
+        on_rows(total, total)
     if plan.problems:
         return plan
 

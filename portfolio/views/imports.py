@@ -7,25 +7,26 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from accounts.htmx import wants_fragment
 from accounts.models import Role
 from accounts.tenancy import get_in_workspace, workspace_role
 
 from ..forms import InterchangeUploadForm, TrackerUploadForm, too_large_message
-from ..interchange import export_zip, import_plan, import_undo
-from ..models import Client, ImportBatch, ImportStatus, ImportUpload
-from ..tasks import files_import_start, tracker_import_start
-from ..trackers.importer import tracker_import_plan
+from ..interchange import export_zip, import_undo
+from ..models import Client, ImportBatch, ImportPreview, ImportStatus, ImportUpload
+from ..previews import DATE_ORDERS, preview_choices, summary_shown
+from ..tasks import files_import_start, preview_start, tracker_import_start
 from ..uploads import (
     max_upload_bytes,
+    preview_lost,
     quota_bytes,
     quota_used,
-    upload_content,
-    upload_name,
     upload_names,
     upload_store,
     uploads_waiting,
@@ -94,6 +95,7 @@ def import_tracker_upload(request: HttpRequest) -> HttpResponse:
         kind="tracker",
         files={"tracker": form.cleaned_data["file"]},
     )
+    preview_start(upload=upload, choices="", language=get_language())
     return redirect("portfolio:import_preview", ws=request.workspace.slug, code=upload.code)
 
 
@@ -126,6 +128,7 @@ def import_files_upload(request: HttpRequest) -> HttpResponse:
         kind="interchange",
         files=form.cleaned_data["chosen"],
     )
+    preview_start(upload=upload, choices="", language=get_language())
     return redirect("portfolio:import_preview", ws=request.workspace.slug, code=upload.code)
 
 
@@ -138,52 +141,81 @@ def export_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _files_preview(request: HttpRequest, upload: ImportUpload) -> HttpResponse:
-    roles = ("clients", "interactions", "invoices")
-    plan = import_plan(
-        workspace=request.workspace,
-        user=request.user,
-        files={role: upload_content(upload, role) for role in roles},
-        filenames={role: upload_name(upload, role) for role in roles},
+def _preview_url(request: HttpRequest, upload: ImportUpload, choices: str) -> str:
+    url = reverse(
+        "portfolio:import_preview", kwargs={"ws": request.workspace.slug, "code": upload.code}
     )
-    # A plan that writes nothing is not started: its preview says so and offers no Import.
-    if request.method == "POST" and plan.is_valid and plan.total:
-        batch = files_import_start(upload=upload, plan=plan, language=get_language())
-        return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
-    return render(
-        request,
-        "portfolio/import_preview_files.html",
-        {"upload": upload, "plan": plan, "files": plan.files.values()},
-        status=422 if request.method == "POST" or not plan.is_valid else 200,
-    )
+    return f"{url}?{choices}" if choices else url
+
+
+def _waiting(request: HttpRequest, upload: ImportUpload, preview: ImportPreview | None):
+    """The preview page while the worker reads the file, or when it could not."""
+    if preview is not None and wants_fragment(request) and preview.status != ImportStatus.RUNNING:
+        return HttpResponseClientRefresh()  # failed: the whole page changes
+    lost = preview is not None and preview_lost(preview)
+    context = {
+        "upload": upload,
+        "preview": preview,
+        "running": preview is not None and preview.status == ImportStatus.RUNNING and not lost,
+        "lost": lost,
+        "names": ", ".join(upload_names(upload)),
+    }
+    if wants_fragment(request):
+        return render(request, "portfolio/import_preview_waiting.html#waiting", context)
+    return render(request, "portfolio/import_preview_waiting.html", context)
 
 
 @workspace_role(Role.MEMBER)
 def import_preview(request: HttpRequest, code) -> HttpResponse:
-    """GET shows what the import would do; POST starts it and shows how it goes."""
+    """GET shows what the import would do, as a worker worked it out (and, meanwhile, how far it
+    got). POST with `action=reread` asks for the preview with other choices; any other POST
+    imports what the preview showed."""
     upload = _own_upload(request, code)
-    if upload.kind == "interchange":
-        if not request.membership.can_manage:  # the role may have changed since the upload
-            raise PermissionDenied
-        return _files_preview(request, upload)
+    if upload.kind == "interchange" and not request.membership.can_manage:
+        raise PermissionDenied  # the role may have changed since the upload
     params = request.POST if request.method == "POST" else request.GET
+    date_order = params.get("date_order") if params.get("date_order") in DATE_ORDERS else None
     assign_to = _client_or_none(request, params.get("assign_to", ""))
-    date_order = params.get("date_order") if params.get("date_order") in ("dmy", "mdy") else None
-    skip_overlapping = params.get("skip_overlapping") == "yes"
-    plan = tracker_import_plan(
-        workspace=request.workspace,
-        user=request.user,
-        data=upload_content(upload, "tracker") or b"",
-        filename=upload_name(upload, "tracker"),
-        date_order=date_order,
-        assign_to=assign_to,
+    choices = preview_choices(
+        date_order=date_order, assign_to=str(assign_to.code) if assign_to else ""
     )
-    to_write = plan.to_write(skip_overlapping=skip_overlapping) if plan.is_valid else []
-    if request.method == "POST" and (to_write or (plan.is_valid and plan.to_restore)):
+    preview = upload.previews.filter(choices=choices).first()
+    if request.method == "POST" and (params.get("action") == "reread" or preview is None):
+        preview_start(upload=upload, choices=choices, language=get_language(), again=True)
+        return redirect(_preview_url(request, upload, choices))
+    if preview is None or preview.status != ImportStatus.DONE:
+        if request.method == "POST":  # not worked out yet: nothing to import so far
+            return redirect(_preview_url(request, upload, choices))
+        return _waiting(request, upload, preview)
+    if wants_fragment(request):  # the waiting page asking again: the preview is there now
+        return HttpResponseClientRefresh()
+    summary = summary_shown(preview.summary)
+    if upload.kind == "interchange":
+        return _files_preview(request, upload, preview, summary)
+    return _tracker_preview(request, upload, preview, summary, date_order, assign_to)
+
+
+def _files_preview(request, upload, preview, summary) -> HttpResponse:
+    # A plan that writes nothing is not started: its preview says so and offers no Import.
+    if request.method == "POST" and not summary["error_count"] and summary["total"]:
+        batch = files_import_start(upload=upload, preview=preview, language=get_language())
+        return redirect("portfolio:import_status", ws=request.workspace.slug, code=batch.code)
+    return render(
+        request,
+        "portfolio/import_preview_files.html",
+        {"upload": upload, "summary": summary},
+        status=422 if request.method == "POST" or summary["error_count"] else 200,
+    )
+
+
+def _tracker_preview(request, upload, preview, summary, date_order, assign_to) -> HttpResponse:
+    params = request.POST if request.method == "POST" else request.GET
+    skip_overlapping = params.get("skip_overlapping") == "yes"
+    to_write = summary["to_write_skipping" if skip_overlapping else "to_write"]
+    if request.method == "POST" and to_write:
         batch = tracker_import_start(
             upload=upload,
-            plan=plan,
-            assign_to=assign_to,
+            preview=preview,
             skip_overlapping=skip_overlapping,
             language=get_language(),
         )
@@ -194,13 +226,13 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
         "portfolio/import_preview_tracker.html",
         {
             "upload": upload,
-            "plan": plan,
+            "summary": summary,
             "assign_to": assign_to,
             "date_order": date_order,
             "skip_overlapping": skip_overlapping,
             "clients": clients.only("name", "code"),
             # Confirmed with every new entry left out (each overlaps time logged by hand).
-            "all_left_out": request.method == "POST" and bool(plan.to_create) and not to_write,
+            "all_left_out": request.method == "POST" and bool(summary["to_create"]),
         },
         status=422 if request.method == "POST" else 200,
     )

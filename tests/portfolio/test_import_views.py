@@ -10,6 +10,7 @@ from django.tasks.signals import task_enqueued
 from django.urls import reverse
 
 from portfolio.models import Client, ImportBatch, ImportStatus, ImportUpload, Interaction
+from portfolio.trackers.importer import tracker_import_plan
 from tests.factories import (
     ClientFactory,
     ImportBatchFactory,
@@ -33,6 +34,13 @@ def upload(client, workspace, name):
         url("portfolio:import_tracker_upload", workspace),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
+
+
+def choose(client, preview_url, **choices) -> str:
+    """Ask for the preview with other choices, as the preview's forms do; its page's address."""
+    response = client.post(preview_url, {"action": "reread", **choices})
+    assert response.status_code == 302
+    return response.url
 
 
 def test_upload_preview_confirm_then_undo(logged_in, member, workspace):
@@ -78,7 +86,7 @@ def test_ambiguous_dates_are_asked_then_used(logged_in, member, workspace):
     assert "Which order do the dates use?" in http.get(preview_url).content.decode()
     assert http.post(preview_url).status_code == 422
     assert not Interaction.objects.exists()
-    answered = http.get(preview_url, {"date_order": "dmy"}).content.decode()
+    answered = http.get(choose(http, preview_url, date_order="dmy")).content.decode()
     assert "2 work sessions will be added." in answered
     http.post(preview_url, {"date_order": "dmy"})
     assert Interaction.objects.count() == 2
@@ -122,7 +130,7 @@ def test_ambiguous_dates_are_named_only_once_the_user_has_chosen(logged_in, memb
     http = logged_in(member)
     preview_url = upload(http, workspace, "clockify_variant_br.csv").url
     assert "Dates read as" not in http.get(preview_url).content.decode()
-    chosen = http.get(preview_url, {"date_order": "mdy"}).content.decode()
+    chosen = http.get(choose(http, preview_url, date_order="mdy")).content.decode()
     assert "Dates read as month/day/year (12/31/2026)." in chosen
 
 
@@ -134,9 +142,15 @@ def test_a_confirmed_tracker_import_keeps_every_choice_of_the_preview(logged_in,
         occurred_at=dt.datetime(2026, 11, 2, 14, 0, tzinfo=workspace.tzinfo),
     )  # fmt: skip
     http = logged_in(member)
-    http.post(upload(http, workspace, "toggl.csv").url, {"assign_to": str(internal.code)})
-    http.post(upload(http, workspace, "clockify.csv").url, {"skip_overlapping": "yes"})
-    http.post(upload(http, workspace, "clockify_variant_br.csv").url, {"date_order": "dmy"})
+    for name, choices, confirm in [
+        ("toggl.csv", {"assign_to": str(internal.code)}, {}),
+        ("clockify.csv", {}, {"skip_overlapping": "yes"}),
+        ("clockify_variant_br.csv", {"date_order": "dmy"}, {}),
+    ]:
+        preview_url = upload(http, workspace, name).url
+        if choices:
+            choose(http, preview_url, **choices)
+        http.post(preview_url, {**choices, **confirm})
 
     assert list(ImportBatch.objects.values_list("status", flat=True)) == ["done"] * 3
     assert internal.interactions.get().summary == "[Internal] Invoicing and admin"
@@ -157,6 +171,7 @@ def test_a_tracker_import_is_queued_with_plain_json_arguments(logged_in, member,
         http = logged_in(member)
         preview_url = upload(http, workspace, "toggl.csv").url
         upload_code = str(ImportUpload.objects.get().code)
+        choose(http, preview_url, assign_to=str(internal.code))
         http.post(
             preview_url,
             {"assign_to": str(internal.code), "skip_overlapping": "yes"},
@@ -165,9 +180,8 @@ def test_a_tracker_import_is_queued_with_plain_json_arguments(logged_in, member,
     finally:
         task_enqueued.disconnect(remember)
 
-    [result] = queued
+    [result] = [queued for queued in queued if queued.task.name == "run_tracker_import"]
     batch = ImportBatch.objects.get()
-    assert result.task.name == "run_tracker_import"
     assert result.kwargs == {
         "upload_code": upload_code,
         "batch_code": str(batch.code),
@@ -415,13 +429,14 @@ def test_a_tracker_import_leaving_out_every_entry_is_refused_with_a_reason(
     atlas = ClientFactory(workspace=workspace, name="Atlas Logistics")
     http = logged_in(member)
     preview_url = upload(http, workspace, "clockify.csv").url
-    for planned in http.get(preview_url).context["plan"].to_create:
+    data = (DATA / "clockify.csv").read_bytes()
+    for planned in tracker_import_plan(workspace=workspace, user=member, data=data).to_create:
         InteractionFactory(
             client=atlas, author=member, kind="work_session", minutes=planned.entry.minutes,
             occurred_at=planned.occurred_at,
         )  # fmt: skip  # the same time, logged by hand
 
-    page = http.get(preview_url).content.decode()
+    page = http.get(choose(http, preview_url)).content.decode()  # read again since
     assert "3 entries overlap time you logged by hand" in page
     confirmed = http.post(preview_url, {"skip_overlapping": "yes"})
     assert confirmed.status_code == 422
