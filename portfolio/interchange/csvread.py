@@ -11,9 +11,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -30,7 +29,7 @@ class UnreadableFile(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per line of a file: no dict of its own
 class Row:
     line: int  # the physical line the record starts on; the header is line 1
     cells: list[str]
@@ -213,11 +212,11 @@ def decode(data: bytes) -> tuple[str, str]:
     Americas and Western Europe), and every later byte must decode the same way. Anything else
     (Shift-JIS, say) is refused rather than read as garbage."""
     if data.startswith(codecs.BOM_UTF8):
-        body, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
+        encoding = "utf-8-sig"  # its codec drops the mark (the bytes are not copied)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        body, encoding = data, "utf-16"
+        encoding = "utf-16"
     else:
-        body, block = data, data[:FIRST_BLOCK]
+        block = data[:FIRST_BLOCK]
         final = len(data) <= FIRST_BLOCK
         if _decodes(block, "utf-8", final=final):
             encoding = "utf-8"
@@ -230,14 +229,13 @@ def decode(data: bytes) -> tuple[str, str]:
                     "encodings Clientwise reads. Save it as “CSV UTF-8” and try again."
                 )
             )
-    codec = "utf-8" if encoding == "utf-8-sig" else encoding  # the mark is cut off already
     try:
-        return body.decode(codec), encoding
+        return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
         if encoding == "utf-16":
-            line = body[: error.start].decode("utf-16", errors="ignore").count("\n") + 1
+            line = data[: error.start].decode("utf-16", errors="ignore").count("\n") + 1
         else:
-            line = body.count(b"\n", 0, error.start) + 1
+            line = data.count(b"\n", 0, error.start) + 1
         raise UnreadableFile(
             _(
                 "This line holds a character that is not %(encoding)s, the encoding the file "
@@ -260,9 +258,12 @@ def sniff_delimiter(header_line: str) -> str:
     return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
-def _first_line(text: str) -> tuple[str, str]:
-    first, *rest = LINE_BREAK.split(text, maxsplit=1)
-    return first, "".join(rest)
+def _first_line(text: str) -> tuple[str, int]:
+    """The first line, and where the second begins (the text is not copied: it may be large)."""
+    found = LINE_BREAK.search(text)
+    if found is None:
+        return text, len(text)
+    return text[: found.start()], found.end()
 
 
 def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
@@ -277,13 +278,13 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
     text, encoding = decode(data)
     if "\x00" in text:
         raise UnreadableFile(_("This is not a CSV file."))
-    if not text.strip():
+    if not text or text.isspace():  # (strip() would copy a large text)
         raise UnreadableFile(_("The file is empty."))
-    first_line, rest = _first_line(text)
+    first_line, second = _first_line(text)
     delimiter, skipped = None, 0
     if hint := SEPARATOR_HINT.fullmatch(first_line.strip()):
         # Excel's own "sep=;" line, written so that Excel opens the file right.
-        delimiter, skipped, text = hint.group(1), 1, rest
+        delimiter, skipped, text = hint.group(1), 1, text[second:]
         first_line = _first_line(text)[0]
     reading = Reading(
         encoding=encoding,
@@ -291,7 +292,7 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
         header_line=1 + skipped,
     )
     try:
-        header, rows = _records(text, reading, strict=True)
+        rows = Rows(text, reading, strict=True)
     except _Unclosed as unclosed:
         raise UnreadableFile(
             _(
@@ -302,8 +303,8 @@ def read_csv(data: bytes) -> tuple[list[str], list[Row], Reading]:
         ) from None
     except csv.Error:
         # Strictness found something a spreadsheet would read anyway ("ab"cd): read as they do.
-        header, rows = _records(text, reading, strict=False)
-    return header or [], rows, reading
+        rows = Rows(text, reading, strict=False)
+    return rows.header or [], rows, reading
 
 
 class _Unclosed(Exception):
@@ -311,24 +312,54 @@ class _Unclosed(Exception):
         self.line = line
 
 
-def _records(text: str, reading: Reading, *, strict: bool) -> tuple[list[str] | None, list[Row]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=reading.delimiter, strict=strict)
-    header: list[str] | None = None
-    rows: list[Row] = []
-    start = reading.header_line  # the line the next record starts on
-    try:
-        for cells in reader:
-            if header is None:
-                header = cells
-            elif any(cell.strip() for cell in cells):
-                rows.append(Row(line=start, cells=cells))
-            start = reading.header_line + reader.line_num
-    except csv.Error as error:
-        if strict and "unexpected end of data" in str(error):
-            raise _Unclosed(start) from None
-        if strict:
-            raise
-        raise UnreadableFile(
-            _("This line cannot be read as CSV (%(reason)s).") % {"reason": error}, line=start
-        ) from None
-    return header, rows
+class Rows:
+    """The rows of a file that hold anything, read afresh from its text each time they are gone
+    through: a large file is held once, as text, never as a list of rows besides. Made by
+    reading them once, which finds the header, counts them and raises what the reading raises.
+    """
+
+    def __init__(self, text: str, reading: Reading, *, strict: bool) -> None:
+        self.text, self.reading, self.strict = text, reading, strict
+        self.header: list[str] | None = None
+        self.count = sum(1 for _row in self)
+
+    def __iter__(self) -> Iterator[Row]:
+        return self._read()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int) -> Row:
+        return list(self)[index]
+
+    def _read(self) -> Iterator[Row]:
+        reading = self.reading
+        reader = csv.reader(_lines(self.text), delimiter=reading.delimiter, strict=self.strict)
+        header = None
+        start = reading.header_line  # the line the next record starts on
+        try:
+            for cells in reader:
+                if header is None:
+                    header = self.header = cells
+                elif any(cell.strip() for cell in cells):
+                    yield Row(line=start, cells=cells)
+                start = reading.header_line + reader.line_num
+        except csv.Error as error:
+            if self.strict and "unexpected end of data" in str(error):
+                raise _Unclosed(start) from None
+            if self.strict:
+                raise
+            raise UnreadableFile(
+                _("This line cannot be read as CSV (%(reason)s).") % {"reason": error}, line=start
+            ) from None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings, one at a time, as a file opened with newline=""
+    gives them (a StringIO would copy the whole text, four bytes a character)."""
+    start = 0
+    for ending in LINE_BREAK.finditer(text):
+        yield text[start : ending.end()]
+        start = ending.end()
+    if start < len(text):
+        yield text[start:]

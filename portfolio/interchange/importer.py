@@ -99,6 +99,9 @@ def _plan(
         file_plan.rows = len(sheet.records)
         if sheet.complete:
             PLANNERS[role](sheet, ctx, file_plan, plan.errors)
+        else:  # its lines cannot be planned: they are only read, for what their cells have wrong
+            for _record in sheet.records:
+                pass
         file_plan.read_as = sheet.reading.describe()
     order = [f"{role}.csv" for role in FILES]
     plan.errors.sort(key=lambda error: (order.index(error.file), error.line))

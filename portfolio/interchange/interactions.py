@@ -24,7 +24,7 @@ FLAG_FIELDS = [(flag_field(flag), flag.value) for flag in Flag]
 OPTIONAL_KEY_PARTS = ("minutes", "summary", "author_email")
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of the file: no dict of its own
 class _Line:
     record: Record
     client: Client
@@ -41,7 +41,9 @@ def plan_interactions(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[R
         .order_by("pk")
     )
     by_external_id = {interaction.external_id: interaction for interaction in stored}
-    lines: list[_Line] = []
+    parts = [part for part in OPTIONAL_KEY_PARTS if part in sheet.columns]
+    index = _content_index(stored, ctx, parts)
+    waiting: list[tuple[_Line, list[tuple]]] = []
     seen: dict[str, int] = {}
     claimed: set[int] = set()
     for record in sheet.records:
@@ -50,28 +52,39 @@ def plan_interactions(sheet: Sheet, ctx: Context, plan: FilePlan, errors: list[R
         except LineError as error:
             errors.append(RowError(sheet.file, record.line, error.column, error.message))
             continue
-        if line is not None:
-            lines.append(line)
+        if line is None:
+            continue
+        if record.values.get("external_id"):
             if line.stored is not None:
                 claimed.add(line.stored.pk)
+        else:
+            keys = _keys_of_line(line, ctx, parts)
+            if any(key in index for key in keys):
+                # It may be a stored entry: which, once every line with an id took its own.
+                waiting.append((line, keys))
+                continue
+        _plan_line(sheet, line, ctx, plan, errors)
     # Lines without an external id take the first stored entry with their content that no other
     # line took, so that two identical entries in the file match two stored ones.
-    if any(not line.record.values.get("external_id") for line in lines):
-        parts = [part for part in OPTIONAL_KEY_PARTS if part in sheet.columns]
-        index = _content_index(stored, ctx, parts, claimed)
-        for line in lines:
-            if not line.record.values.get("external_id"):
-                line.stored = _take(index, _keys_of_line(line, ctx, parts))
-    for line in lines:
-        try:
-            interaction, before = _planned(sheet, line, ctx)
-        except LineError as error:
-            errors.append(RowError(sheet.file, line.record.line, error.column, error.message))
-            continue
-        if line.held_by is None:
-            plan.add(interaction, before)
-        else:
-            plan.hold(line.record.line, client=line.client.name, client_line=line.held_by)
+    for entries in index.values():
+        entries[:] = [entry for entry in entries if entry.pk not in claimed]
+    for line, keys in waiting:
+        line.stored = _take(index, keys)
+        _plan_line(sheet, line, ctx, plan, errors)
+
+
+def _plan_line(
+    sheet: Sheet, line: _Line, ctx: Context, plan: FilePlan, errors: list[RowError]
+) -> None:
+    try:
+        interaction, before = _planned(sheet, line, ctx)
+    except LineError as error:
+        errors.append(RowError(sheet.file, line.record.line, error.column, error.message))
+        return
+    if line.held_by is None:
+        plan.add(interaction, before)
+    else:
+        plan.hold(line.record.line, client=line.client.name, client_line=line.held_by)
 
 
 def _line(
@@ -117,12 +130,12 @@ def _usable(stored: Interaction, ctx: Context) -> bool:
 
 
 def _content_index(
-    stored: list[Interaction], ctx: Context, parts: list[str], claimed: set[int]
+    stored: list[Interaction], ctx: Context, parts: list[str]
 ) -> dict[tuple, list[Interaction]]:
     index: dict[tuple, list[Interaction]] = defaultdict(list)
     for interaction in stored:
         client = ctx.clients_by_pk[interaction.client_id]
-        if interaction.pk in claimed or not _usable(interaction, ctx):
+        if not _usable(interaction, ctx):
             continue
         values = {
             "minutes": interaction.minutes,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sized
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.utils import timezone
@@ -57,17 +57,19 @@ RowsCallback = Callable[[int], None]
 EVERY = 5000  # rows between two reports while reading
 
 
-class RowsRead(list):
-    """A file's rows that tell `report` how many were gone through, every EVERY rows and at the
-    end: how a preview reading a large file shows its progress."""
+class RowsRead:
+    """A file's rows (or records) that tell `report` how many were gone through, every EVERY
+    and at the end: how a preview reading a large file shows its progress."""
 
-    def __init__(self, rows, report: RowsCallback) -> None:
-        super().__init__(rows)
-        self.report = report
+    def __init__(self, rows: Sized, report: RowsCallback) -> None:
+        self.rows, self.report = rows, report
 
-    def __iter__(self):
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator:
         count = 0
-        for count, row in enumerate(super().__iter__(), start=1):
+        for count, row in enumerate(self.rows, start=1):
             if count % EVERY == 0:
                 self.report(count)
             yield row

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from .columns import FILES, CellError, Column, Kind, read_cell
-from .csvread import Reading, UnreadableFile, read_csv
+from .csvread import Reading, Row, Rows, UnreadableFile, read_csv
 from .plan import RowError
 
 
-@dataclass
+@dataclass(slots=True)  # one per line of a file: no dict of its own
 class Record:
     line: int
     values: dict[str, Any]  # by column name: every present column whose cell reads well
@@ -27,7 +28,7 @@ class Sheet:
     file: str
     reading: Reading
     columns: set[str] = field(default_factory=set)  # the known columns the header has
-    records: list[Record] = field(default_factory=list)
+    records: Iterable[Record] = ()  # gone through once by its planner (see Records)
     complete: bool = True  # every required column is there: the lines can be planned
 
 
@@ -43,30 +44,60 @@ def read_sheet(
         return None
     sheet = Sheet(file=file, reading=reading)
     positions = _check_header(sheet, header, FILES[role], errors)
-    reading.choose_decimal_mark(
-        row.cells[index]
-        for column, index in positions
-        if column.kind == Kind.MONEY
-        for row in rows
-        if index < len(row.cells)
-    )
-    unnamed = {index for index, name in enumerate(header) if not _clean(name)}
-    for row in rows:
+    money = [index for column, index in positions if column.kind == Kind.MONEY]
+    if money:
+        reading.choose_decimal_mark(
+            row.cells[index] for row in rows for index in money if index < len(row.cells)
+        )
+    sheet.records = Records(sheet, rows, header, positions, tzinfo, errors)
+    return sheet
+
+
+class Records:
+    """A sheet's records, made from its rows as they are gone through, so that a large file is
+    never held as records; what a cell or a line has wrong is reported the first time through.
+    """
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        rows: Rows,
+        header: list[str],
+        positions: list[tuple[Column, int]],
+        tzinfo: dt.tzinfo,
+        errors: list[RowError],
+    ) -> None:
+        self.sheet, self.rows, self.header, self.positions = sheet, rows, header, positions
+        self.tzinfo, self.errors = tzinfo, errors
+        self.unnamed = {index for index, name in enumerate(header) if not _clean(name)}
+        self.reported = False
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Record]:
+        problems: list[RowError] = [] if self.reported else self.errors
+        for row in self.rows:
+            yield self._record(row, problems)
+        self.reported = True
+
+    def _record(self, row: Row, problems: list[RowError]) -> Record:
+        file, reading = self.sheet.file, self.sheet.reading
         record = Record(line=row.line, values={})
-        for column, index in positions:
+        for column, index in self.positions:
             raw = row.cells[index] if index < len(row.cells) else ""
             try:
-                record.values[column.name] = read_cell(column, raw, reading, tzinfo)
+                record.values[column.name] = read_cell(column, raw, reading, self.tzinfo)
             except CellError as error:
-                errors.append(RowError(file, row.line, column.name, str(error)))
+                problems.append(RowError(file, row.line, column.name, str(error)))
                 record.failed = True
         stray = [
             index
             for index, cell in enumerate(row.cells)
-            if (index >= len(header) or index in unnamed) and cell.strip()
+            if (index >= len(self.header) or index in self.unnamed) and cell.strip()
         ]
         if stray:
-            errors.append(
+            problems.append(
                 RowError(
                     file,
                     row.line,
@@ -76,8 +107,7 @@ def read_sheet(
                 )
             )
             record.failed = True
-        sheet.records.append(record)
-    return sheet
+        return record
 
 
 def _check_header(

@@ -4,6 +4,7 @@ while it reads the file, shows what it found, and offers to try again when its w
 from __future__ import annotations
 
 import datetime as dt
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from portfolio.interchange import import_plan
 from portfolio.interchange.progress import EVERY, RowsRead
 from portfolio.models import ImportBatch, ImportPreview, ImportStatus, Interaction
 from portfolio.tasks import run_import_preview
@@ -28,11 +30,11 @@ def queued_only(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
-def _upload(http, workspace, name="toggl.csv", content=None):
-    content = content if content is not None else (DATA / name).read_bytes()
+def _upload(http, workspace, name="toggl.csv", **headers):
     return http.post(
         reverse("portfolio:import_tracker_upload", kwargs={"ws": workspace.slug}),
-        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+        {"file": SimpleUploadedFile(name, (DATA / name).read_bytes(), content_type="text/csv")},
+        headers=headers,
     )
 
 
@@ -69,7 +71,7 @@ def test_no_request_reads_the_file_the_page_follows_the_worker(
     polled = http.get(preview_url, headers={"HX-Request": "true"}).content.decode()
     assert "5000 of 12000 rows checked" in polled.replace(",", "")
 
-    run_import_preview.call(preview_id=preview.pk, language="en")  # the worker's turn
+    run_import_preview.call(preview_id=preview.pk)  # the worker's turn
     preview.refresh_from_db()
     assert preview.status == ImportStatus.DONE, preview.error
     done = http.get(preview_url, headers={"HX-Request": "true"})
@@ -89,8 +91,8 @@ def test_the_preview_counts_its_rows_as_it_reads_them(manager, workspace):
         kind="interchange",
         files={"interactions": SimpleUploadedFile("interactions.csv", content)},
     )
-    preview = ImportPreview.objects.create(upload=upload)
-    run_import_preview.call(preview_id=preview.pk, language="pt-br")
+    preview = ImportPreview.objects.create(upload=upload, language="pt-br")
+    run_import_preview.call(preview_id=preview.pk)
     preview.refresh_from_db()
     assert preview.status == ImportStatus.DONE
     assert (preview.progress_done, preview.progress_total) == (12_000, 12_000)
@@ -133,19 +135,34 @@ def test_a_preview_whose_worker_died_can_be_tried_again(
 
 def test_a_preview_that_fails_says_so_and_imports_nothing(logged_in, member, workspace):
     http = logged_in(member)
-    preview_url = _upload(http, workspace).url
+    preview_url = _upload(http, workspace, **{"Accept-Language": "es"}).url
     preview = ImportPreview.objects.get()
-    stored = preview.upload.stored.get()
-    stored.file.delete(save=False)  # the storage lost the file
+    assert preview.language == "es"
+    preview.upload.stored.get().file.delete(save=False)  # the storage lost the file
     ImportPreview.objects.update(status=ImportStatus.RUNNING)
 
-    run_import_preview.call(preview_id=preview.pk, language="es")
+    run_import_preview.call(preview_id=preview.pk)
     preview.refresh_from_db()
     assert preview.status == ImportStatus.FAILED
     page = http.get(preview_url, headers={"Accept-Language": "es"}).content.decode()
-    assert "Try it again" not in page  # English nowhere: the page speaks Spanish
-    assert preview.error in page
+    assert "No se pudo leer el archivo hasta el final. No se importó nada." in page
+    assert "Intentarlo de nuevo" in page
     assert not ImportBatch.objects.exists()
+
+
+def test_a_preview_is_read_again_in_the_language_it_is_looked_at_in(logged_in, member, workspace):
+    http = logged_in(member)
+    preview_url = _upload(http, workspace).url
+    english = http.get(preview_url).content.decode()
+    assert "comma-separated" in english
+
+    spanish = {"Accept-Language": "es"}
+    waiting = http.get(preview_url, headers=spanish).content.decode()
+    assert "Este archivo todavía no se ha leído con estas opciones." in waiting
+    http.post(preview_url, {"action": "reread"}, headers=spanish)
+    page = http.get(preview_url, headers=spanish).content.decode()
+    assert "separado por comas" in page and "comma-separated" not in page
+    assert ImportPreview.objects.count() == 2
 
 
 def test_a_page_for_choices_never_asked_for_writes_nothing(logged_in, member, workspace):
@@ -154,3 +171,28 @@ def test_a_page_for_choices_never_asked_for_writes_nothing(logged_in, member, wo
     page = http.get(preview_url, {"date_order": "mdy"}).content.decode()
     assert "has not been read with these choices yet" in page
     assert ImportPreview.objects.count() == 1
+
+
+def _peak_bytes(workspace, user, rows: int) -> int:
+    data = _interactions_csv(rows)
+    tracemalloc.start()
+    try:
+        plan = import_plan(
+            workspace=workspace, user=user, files={"interactions": data}, keep_rows=False
+        )
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        assert not plan.errors
+
+
+def test_a_preview_holds_the_file_once_not_its_rows(manager, workspace):
+    """Memory grows with the file's text (held once, decoded) and not with what is planned:
+    rows and records are made as they are read and let go. Planning to write keeps every row
+    (about 1,300 bytes each); a preview stays far below."""
+    for number in range(7):
+        ClientFactory(workspace=workspace, name=f"Client {number}")
+    small, large = _peak_bytes(workspace, manager, 5_000), _peak_bytes(workspace, manager, 25_000)
+    per_row = (large - small) / 20_000
+    line = len(_interactions_csv(2)) // 3  # about the length of one line of the file
+    assert per_row < 3 * line, per_row
