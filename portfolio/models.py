@@ -609,8 +609,10 @@ class ImportPreview(models.Model):
     preview page follows it while it runs and shows its summary when it is done."""
 
     upload = models.ForeignKey(ImportUpload, on_delete=models.CASCADE, related_name="previews")
-    # The choices, as a query string ("" for none): one preview per upload and choices.
+    # The choices, as a query string ("" for none), and the language its words are in: one
+    # preview per upload, choices and language (what it says is written in one language).
     choices = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=12, blank=True)
     status = models.CharField(
         max_length=8,
         choices=[(s, label) for s, label in ImportStatus.choices if s != ImportStatus.UNDONE],
@@ -628,7 +630,7 @@ class ImportPreview(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["upload", "choices"],
+                fields=["upload", "choices", "language"],
                 name="import_preview_one_per_choice",
                 violation_error_message=_("This upload has a preview with these choices already."),
             )

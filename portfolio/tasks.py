@@ -37,7 +37,9 @@ def preview_start(
     a worker. One under way already is left to go on, unless its worker went silent; one that
     failed starts again; one worked out is kept, unless `again` (the workspace may have changed
     since: someone logged time by hand, say)."""
-    preview, created = ImportPreview.objects.get_or_create(upload=upload, choices=choices)
+    preview, created = ImportPreview.objects.get_or_create(
+        upload=upload, choices=choices, language=language
+    )
     if not created:
         going = preview.status == ImportStatus.RUNNING and not preview_lost(preview)
         if going or (preview.status == ImportStatus.DONE and not again):
@@ -46,22 +48,22 @@ def preview_start(
         preview.progress_done = preview.progress_total = 0
         preview.progress_at = timezone.now()
         preview.save()
-    run_import_preview.enqueue(preview_id=preview.pk, language=language)
+    run_import_preview.enqueue(preview_id=preview.pk)
     return preview
 
 
 @task
-def run_import_preview(*, preview_id: int, language: str = "") -> None:
-    """Read the upload and work out what importing it would do, with the preview's choices;
-    store that for the preview page, which polls it meanwhile."""
-    with translation.override(_supported(language)):
-        preview = (
-            ImportPreview.objects.select_related("upload__workspace", "upload__created_by")
-            .filter(pk=preview_id, status=ImportStatus.RUNNING)
-            .first()
-        )
-        if preview is None:  # discarded meanwhile, or worked out by an earlier run
-            return
+def run_import_preview(*, preview_id: int) -> None:
+    """Read the upload and work out what importing it would do, with the preview's choices
+    and in its language; store that for the preview page, which polls it meanwhile."""
+    preview = (
+        ImportPreview.objects.select_related("upload__workspace", "upload__created_by")
+        .filter(pk=preview_id, status=ImportStatus.RUNNING)
+        .first()
+    )
+    if preview is None:  # discarded meanwhile, or worked out by an earlier run
+        return
+    with translation.override(_supported(preview.language)):
         try:
             summary = _preview_summary(preview)
         except Exception:

@@ -179,7 +179,7 @@ def import_preview(request: HttpRequest, code) -> HttpResponse:
     choices = preview_choices(
         date_order=date_order, assign_to=str(assign_to.code) if assign_to else ""
     )
-    preview = upload.previews.filter(choices=choices).first()
+    preview = upload.previews.filter(choices=choices, language=get_language()).first()
     if request.method == "POST" and (params.get("action") == "reread" or preview is None):
         preview_start(upload=upload, choices=choices, language=get_language(), again=True)
         return redirect(_preview_url(request, upload, choices))

@@ -171,7 +171,11 @@ def test_a_tracker_import_is_queued_with_plain_json_arguments(logged_in, member,
         http = logged_in(member)
         preview_url = upload(http, workspace, "toggl.csv").url
         upload_code = str(ImportUpload.objects.get().code)
-        choose(http, preview_url, assign_to=str(internal.code))
+        http.post(
+            preview_url,
+            {"action": "reread", "assign_to": str(internal.code)},
+            HTTP_ACCEPT_LANGUAGE="pt-br",
+        )
         http.post(
             preview_url,
             {"assign_to": str(internal.code), "skip_overlapping": "yes"},
