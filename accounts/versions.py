@@ -7,9 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .errors import ConflictError
+
+# Sent after save_checked wrote `instance` (sender: its model). A conditional UPDATE sends no
+# post_save, and the audit trail, where no database trigger records changes (SQLite), listens.
+saved_checked = Signal()
 
 
 def save_checked(obj, *, version: int | None, fields: Iterable[str]) -> None:
@@ -27,6 +32,7 @@ def save_checked(obj, *, version: int | None, fields: Iterable[str]) -> None:
     if not changed:
         raise ConflictError
     obj.version = (version or obj.version) + 1
+    saved_checked.send(sender=model, instance=obj)
 
 
 def lock_fresh(obj, *, version: int | None = None) -> None:

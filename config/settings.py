@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -45,10 +46,14 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The audit trail's triggers (PostgreSQL) and event models.
+    "pgtrigger",
+    "pghistory",
     "accounts",
     "portfolio",
     "assessments",
     "reviews",
+    "audit",
     "home",
     # Failed logins, and the lockout of an account from one address (see docs/security.md).
     "axes",
@@ -124,6 +129,30 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         timeout=20,
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The audit trail (audit/). On PostgreSQL, django-pghistory's triggers record every change, bulk
+# writes included, and its middleware tells them who is acting. On SQLite its middleware breaks
+# every write (it prefixes statements with PostgreSQL's set_config), so signals record instead,
+# told who is acting by our own middleware.
+AUDIT_BY_TRIGGERS = DATABASES["default"]["ENGINE"].endswith("postgresql")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "pghistory.middleware.HistoryMiddleware"
+    if AUDIT_BY_TRIGGERS
+    else "audit.context.AuditContextMiddleware",
+)
+# The triggers sit on the tracked models (clients, reviews…) of other apps: installed after
+# every `migrate` rather than by migrations in those apps, which the audit app does not own.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = AUDIT_BY_TRIGGERS
+# The moment of each change itself, not of its transaction's start (NOW()): the changes of one
+# request keep their order across the tables of the trail.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+# Event rows copy the tracked columns, not their form details: a new choice or label on a client
+# needs no migration of the audit app.
+PGHISTORY_EXCLUDE_FIELD_KWARGS = {
+    models.Field: ["choices", "validators", "help_text", "verbose_name", "default"]
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("w/<slug:ws>/", include("portfolio.urls")),
     path("w/<slug:ws>/", include("assessments.urls")),
     path("w/<slug:ws>/", include("reviews.urls")),
+    path("w/<slug:ws>/", include("audit.urls")),
 ]
 
 # A request that fails because the database is unreachable answers 503, not 500.

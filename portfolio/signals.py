@@ -13,11 +13,8 @@ from django.dispatch import Signal
 # `since` is the earliest day whose data changed, or None when only the present did.
 clients_changed = Signal()
 
-# For imports and undos: anything in the past may have changed.
-ALL_HISTORY = dt.date.min
-
-
-# `since` for a change that reaches every past day (e.g. the client's terms).
+# For imports, undos and a change that reaches every past day (a client's terms): anything in
+# the past may have changed.
 ALL_HISTORY = dt.date.min
 
 

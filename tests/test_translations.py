@@ -74,6 +74,7 @@ def test_the_catalogues_hold_every_translatable_string_of_the_code(tmp_path):
         "portfolio",
         "assessments",
         "reviews",
+        "audit",
         "home",
         "templates",
         "locale",

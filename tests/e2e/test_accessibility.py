@@ -160,6 +160,8 @@ def test_every_page_has_no_axe_violation(axe_context):
         f"reviews/{decided.code}/",
         f"follow-ups/{follow_up.code}/",
         "reviews/",
+        f"clients/{client.code}/changes/",
+        "activity/",
     ]
     paths = [
         *(f"/w/{workspace.slug}/{p}" for p in pages),

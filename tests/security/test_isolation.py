@@ -114,6 +114,10 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "reviews:follow_up": WorkspaceURL(lambda o: {"code": o.follow_up.code}, 403),
     "portfolio:client_departure": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
     "assessments:boundary_edit": WorkspaceURL(lambda o: {"code": o.boundary.code}, 403),
+    # The audit trail: a client's changes, which its page shows a viewer too; the whole
+    # workspace's log, for owners only.
+    "audit:client_history": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
+    "audit:activity": WorkspaceURL(no_kwargs, 403),
 }
 
 # Pages outside any workspace, and why they hold no workspace data.
