@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.admin import site as operators_site
 from accounts.models import Invitation, Membership, Role, Workspace
@@ -24,10 +25,13 @@ from portfolio.models import (
     Client,
     ImportBatch,
     ImportChange,
+    ImportPreview,
     ImportUpload,
     Interaction,
     Invoice,
 )
+from portfolio.previews import tracker_summary
+from portfolio.trackers.importer import tracker_import_plan
 from reviews.models import FollowUp, Review
 from tests.factories import (
     ClientFactory,
@@ -36,6 +40,11 @@ from tests.factories import (
     MembershipFactory,
     UserFactory,
 )
+
+# A small Toggl export with a new client, an entry without one and a read date order.
+TRACKER_EXPORT = (
+    Path(__file__).resolve().parent.parent / "data" / "trackers" / "toggl.csv"
+).read_bytes()
 
 
 @dataclass(frozen=True)
@@ -251,6 +260,12 @@ def objects_of_a(workspace, owner, viewer):
     invoice = InvoiceFactory(client=client)
     trashed_invoice = InvoiceFactory(client=client, deleted_at=timezone.now())
     upload = ImportUpload.objects.create(workspace=workspace, created_by=owner, kind="tracker")
+    for language in ("en", "pt-br", "es"):  # its preview, worked out in each language
+        with translation.override(language):
+            plan = tracker_import_plan(workspace=workspace, user=owner, data=TRACKER_EXPORT)
+            ImportPreview.objects.create(
+                upload=upload, language=language, status="done", summary=tracker_summary(plan)
+            )
     batch = ImportBatch.objects.create(
         workspace=workspace, source="toggl", created_by=owner, status="done"
     )
