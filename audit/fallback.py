@@ -15,6 +15,8 @@ deletion costs the one insert.
 
 from __future__ import annotations
 
+import itertools
+
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
@@ -94,13 +96,12 @@ def baseline_bulk_written(sender, workspace_id: int, client_ids, since=None, **k
         columns = _tracked_columns(event_model)
         known = event_model.objects.filter(pgh_obj_id__in=records.values("pk"))
         unseen = records.exclude(pk__in=known.values("pgh_obj_id")).values("pk", *columns)
-        event_model.objects.bulk_create(
-            (
-                event_model(pgh_label="baseline", pgh_obj_id=row.pop("pk"), **row)
-                for row in unseen.iterator(chunk_size=1000)
-            ),
-            batch_size=1000,
-        )
+        # A thousand at a time: bulk_create makes a list of all it is given, and an import
+        # may have written a few hundred thousand entries.
+        for chunk in itertools.batched(unseen.iterator(chunk_size=1000), 1000):
+            event_model.objects.bulk_create(
+                event_model(pgh_label="baseline", pgh_obj_id=row.pop("pk"), **row) for row in chunk
+            )
 
 
 def connect() -> None:

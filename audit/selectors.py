@@ -20,6 +20,7 @@ from portfolio.models import Client
 
 from .kinds import (
     BASELINE,
+    CLIENT_KINDS,
     KINDS,
     TRASH_FIELD,
     Kind,
@@ -82,6 +83,15 @@ def feed(
     first, *rest = parts
     combined = first.union(*rest, all=True) if rest else first
     return combined.order_by("-pgh_created_at", "-pgh_id")
+
+
+RECENT = 8  # the changes the client page shows; the rest is one link away
+
+
+def recent_changes(*, workspace: Workspace, client: Client) -> dict[str, Any]:
+    """The client's latest changes as lines, and whether there are more."""
+    shown = list(feed(workspace=workspace, kinds=list(CLIENT_KINDS), client=client)[: RECENT + 1])
+    return {"lines": lines(workspace=workspace, page=shown[:RECENT]), "more": len(shown) > RECENT}
 
 
 def lines(*, workspace: Workspace, page) -> list[Line]:

@@ -1,5 +1,5 @@
-"""The audit trail on pages: a client's history (a section of the client page, and a page of
-its own), and the workspace's activity log, for owners."""
+"""The audit trail on pages: a client's history, and the workspace's activity log, for owners.
+(The client page's recent changes come with its health panel: see home.views.client_health.)"""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from .forms import ActivityFilterForm
 from .kinds import CLIENT_KINDS
 
 PAGE_SIZE = 25
-# The client page shows the latest changes; the rest is one link away.
-SECTION_SIZE = 8
 
 
 @workspace_role(Role.VIEWER)
@@ -31,14 +29,6 @@ def client_history(request: HttpRequest, code) -> HttpResponse:
         return HttpResponseNotAllowed(["GET"])
     workspace = request.workspace
     feed = selectors.feed(workspace=workspace, kinds=list(CLIENT_KINDS), client=client)
-    if wants_fragment(request) and request.htmx.target == "client-changes":
-        shown = list(feed[: SECTION_SIZE + 1])
-        context = {
-            "client": client,
-            "lines": selectors.lines(workspace=workspace, page=shown[:SECTION_SIZE]),
-            "more": len(shown) > SECTION_SIZE,
-        }
-        return render(request, "audit/client_history.html#section", context)
     page = Paginator(feed, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "client": client,

@@ -1,11 +1,14 @@
-"""Time to import N interactions over about 50 clients from the interchange CSV files.
+"""Time to import N interactions over about 50 clients from the interchange CSV files, or N
+entries of a Toggl Track export (`--tracker`).
 
-Usage: python bench/import_interactions.py [--interactions N] [--clients C] [--preview-only]
+Usage: python bench/import_interactions.py [--interactions N] [--clients C] [--tracker]
+                                           [--only preview|import]
 
 Measures, on a throw-away test database: the preview a worker works out (rows counted, not
-kept), planning (read + validate) and applying the first import, planning the same files again
-(all unchanged), exporting the workspace, and undoing the import; with the process's peak
-resident memory after each step (it only grows: the preview, first, has its own).
+kept), the import as a worker runs it (planning and writing in one pass), planning the same
+files again (all unchanged), exporting the workspace, and undoing the import; with the
+process's peak resident memory after each step. The peak only grows: `--only` measures the
+preview or the import alone, each with a peak of its own.
 
 The rescoring an import announces is a task for the worker in production: here it is queued
 and not run (the dummy backend), so the figures are the import's own. `--rescore` runs it in
@@ -67,6 +70,31 @@ def files(interactions: int, clients: int) -> dict[str, bytes]:
     }
 
 
+def tracker_file(entries: int, clients: int) -> bytes:
+    """A Toggl Track detailed export of `entries` rows, written to disk as `files` is."""
+    rng = random.Random(42)
+    start = dt.datetime(2024, 1, 1, 8, 0)
+    with tempfile.TemporaryFile() as written:
+        written.write(
+            b"User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
+            b"End date,End time,Duration,Tags,Amount (EUR)\n"
+        )
+        for i in range(entries):
+            moment = start + dt.timedelta(minutes=17 * i)
+            minutes = rng.randrange(5, 240)
+            end = moment + dt.timedelta(minutes=minutes)
+            person = rng.randrange(5)
+            line = (
+                f"Person {person},p{person}@bench.example,Client {rng.randrange(clients):03d},"
+                f"Project {rng.randrange(9)},,Entry number {i},{rng.choice(['Yes', 'No'])},"
+                f"{moment:%Y-%m-%d},{moment:%H:%M:%S},{end:%Y-%m-%d},{end:%H:%M:%S},"
+                f"{minutes // 60:02d}:{minutes % 60:02d}:00,,0.00\n"
+            )
+            written.write(line.encode())
+        written.seek(0)
+        return written.read()
+
+
 def resident_mb() -> float:
     """The process's resident memory now (Linux)."""
     with open("/proc/self/statm") as statm:
@@ -95,10 +123,13 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument(
+        "--tracker", action="store_true", help="A Toggl Track export instead of the CSV files."
+    )
+    parser.add_argument(
         "--rescore", action="store_true", help="Also run and time the rescore the import queues."
     )
     parser.add_argument(
-        "--preview-only", action="store_true", help="Stop after the preview (its own peak RSS)."
+        "--only", choices=["preview", "import"], help="Measure one step, with its own peak RSS."
     )
     args = parser.parse_args()
 
@@ -107,19 +138,29 @@ def main() -> None:
     old_config = runner.setup_databases()
     try:
         from accounts.models import Membership, Role, User, Workspace
-        from portfolio.interchange import export_files, import_apply, import_plan, import_undo
 
         user = User.objects.create_user("bench@bench.example")
         workspace = Workspace.objects.create(name="Bench", slug="bench", time_zone="Europe/Lisbon")
         Membership.objects.create(user=user, workspace=workspace, role=Role.OWNER)
-        data = files(args.interactions, args.clients)
-        size = sum(len(content) for content in data.values()) / 1e6
-        print(f"{connection.vendor}: {args.interactions} interactions over {args.clients} clients")
-        print(f"{size:.1f} MB of CSV; {resident_mb():.0f} MB resident before the first step")
+        steps = _tracker_steps if args.tracker else _files_steps
+        steps(args, workspace, user)
+    finally:
+        runner.teardown_databases(old_config)
 
-        def plan():
-            return import_plan(workspace=workspace, user=user, files=data)
 
+WORKER = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def _files_steps(args, workspace, user) -> None:
+    from portfolio.interchange import export_files, import_files, import_plan, import_undo
+    from portfolio.models import ImportBatch
+
+    data = files(args.interactions, args.clients)
+    size = sum(len(content) for content in data.values()) / 1e6
+    print(f"{connection.vendor}: {args.interactions} interactions over {args.clients} clients")
+    print(f"{size:.1f} MB of CSV; {resident_mb():.0f} MB resident before the first step")
+
+    if args.only != "import":
         # First, while the peak is still its own: the worker's preview counts the rows.
         preview = timed(
             "preview (rows counted, not kept)",
@@ -127,32 +168,61 @@ def main() -> None:
         )
         assert preview.errors == [], preview.errors[:5]
         del preview
-        if args.preview_only:
+        if args.only == "preview":
             return
-        first = timed("plan (read + validate)", plan)
-        assert first.errors == [], first.errors[:5]
-        worker = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-        with override_settings(TASKS=worker):
-            batch = timed("apply (write, in one transaction)", lambda: import_apply(plan=first))
-        if args.rescore:
-            from assessments.services import history_rebuild
-            from portfolio.models import Client
+    batch = ImportBatch.objects.create(workspace=workspace, created_by=user)
+    with override_settings(TASKS=WORKER):
+        imported = timed(
+            "import (plan and write, one pass)",
+            lambda: import_files(workspace=workspace, user=user, files=data, batch=batch),
+        )
+    assert imported.errors == [], imported.errors[:5]
+    del imported
+    if args.only == "import":
+        return
+    if args.rescore:
+        from assessments.services import history_rebuild
+        from portfolio.models import Client
 
-            timed(
-                "rescore: history since the first",
-                lambda: history_rebuild(
-                    workspace=workspace,
-                    client_ids=list(Client.objects.values_list("pk", flat=True)),
-                    since=dt.date(2024, 1, 1),
-                ),
-            )
-        again = timed("plan again (all unchanged)", plan)
-        assert again.total == 0
-        timed("export", lambda: export_files(workspace=workspace))
-        with override_settings(TASKS=worker):
-            timed("undo", lambda: import_undo(batch=batch))
-    finally:
-        runner.teardown_databases(old_config)
+        timed(
+            "rescore: history since the first",
+            lambda: history_rebuild(
+                workspace=workspace,
+                client_ids=list(Client.objects.values_list("pk", flat=True)),
+                since=dt.date(2024, 1, 1),
+            ),
+        )
+    again = timed(
+        "plan again (all unchanged)",
+        lambda: import_plan(workspace=workspace, user=user, files=data),
+    )
+    assert again.total == 0
+    timed("export", lambda: export_files(workspace=workspace))
+    with override_settings(TASKS=WORKER):
+        timed("undo", lambda: import_undo(batch=batch))
+
+
+def _tracker_steps(args, workspace, user) -> None:
+    from portfolio.trackers.importer import tracker_import_apply, tracker_import_plan
+
+    data = tracker_file(args.interactions, args.clients)
+    print(f"{connection.vendor}: a Toggl Track export of {args.interactions} entries")
+    print(f"{len(data) / 1e6:.1f} MB of CSV; {resident_mb():.0f} MB resident before the first step")
+
+    def plan():
+        return tracker_import_plan(workspace=workspace, user=user, data=data)
+
+    if args.only != "import":
+        preview = timed("preview", plan)
+        assert preview.problems == [], preview.problems[:5]
+        del preview
+        if args.only == "preview":
+            return
+    with override_settings(TASKS=WORKER):
+        timed("import (plan, then write)", lambda: tracker_import_apply(plan=plan()))
+    if args.only != "import":
+        again = timed("plan again (all imported)", plan)
+        assert not again.to_create
 
 
 if __name__ == "__main__":

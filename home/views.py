@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.selectors import workspace_members, workspace_setup_steps
 from accounts.tenancy import get_in_workspace, workspace_role
 from assessments import charts, scoring, selectors, services
+from audit import selectors as audit_selectors
 from portfolio import selectors as portfolio_selectors
 from portfolio.models import Client, ClientStatus, DepartureReason, EndedBy
 from portfolio.quick_log import quick_log_context
@@ -196,5 +197,7 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         "decision_labels": dict(DECISIONS),
     } | selectors.alert_dates(workspace)
     if wants_fragment(request):
+        # On the client page: its recent changes come along, swapped into their own section.
+        context["changes"] = audit_selectors.recent_changes(workspace=workspace, client=client)
         return render(request, "home/client_health.html#panel", context)
     return render(request, "home/client_health.html", context)

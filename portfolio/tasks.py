@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Workspace
 
-from .interchange import import_apply, import_plan
+from .interchange import import_files, import_plan
 from .models import Client, ImportBatch, ImportPreview, ImportSource, ImportStatus, ImportUpload
 from .previews import DATE_ORDERS, files_summary, tracker_summary
 from .trackers.importer import tracker_import_apply, tracker_import_plan
@@ -213,16 +213,16 @@ def _files_import(*, upload_code: str, batch_code: str) -> None:
     if upload is None:
         _fail(batch, _("The uploaded files are gone; upload them again."))
         return
-    plan = import_plan(
+    plan = import_files(
         workspace=batch.workspace,
         user=batch.created_by,
         files={role: upload_content(upload, role) for role in ROLES},
         filenames={role: upload_name(upload, role) for role in ROLES},
+        batch=batch,
     )
-    if not plan.is_valid:  # the workspace changed since the preview
+    if not plan.is_valid:  # the workspace changed since the preview: nothing was written
         _fail(batch, "\n".join(str(error) for error in plan.errors[:50]))
         return
-    import_apply(plan=plan, batch=batch)
     upload.delete()
 
 

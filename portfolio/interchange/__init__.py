@@ -4,6 +4,7 @@ exported deterministically and imported with a preview, in one transaction, undo
     plan = import_plan(workspace=…, user=…, files={"clients": data, "interactions": None, …})
     plan.errors, plan.read_as, plan.files["clients"].to_create / .to_update / .unchanged
     batch = import_apply(plan=plan, on_progress=…)
+    plan = import_files(workspace=…, user=…, files=…, batch=…)  # plan and write in one pass
     import_undo(batch=batch)
     export_files(workspace=…) -> {"clients.csv": bytes, …}; export_zip(workspace=…) -> bytes
 """
@@ -11,7 +12,7 @@ exported deterministically and imported with a preview, in one transaction, undo
 from __future__ import annotations
 
 from .exporter import export_files, export_zip
-from .importer import import_apply, import_plan
+from .importer import import_apply, import_files, import_plan
 from .plan import FilePlan, ImportPlan, RowError, Update
 from .undo import import_undo
 
@@ -23,6 +24,7 @@ __all__ = [
     "export_files",
     "export_zip",
     "import_apply",
+    "import_files",
     "import_plan",
     "import_undo",
 ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import logging
 from collections.abc import Iterator, Mapping
 
 from django.db import transaction
@@ -24,15 +23,14 @@ from .plan import FilePlan, ImportPlan
 from .progress import Progress, ProgressCallback, RowsRead
 from .sheets import Sheet, read_sheet
 from .writing import (
+    CHUNK,
     MODELS,
-    batch_failed,
+    batch_writing,
     bulk_update_versioned,
     chunks,
     client_id_of,
     record_changes,
 )
-
-logger = logging.getLogger(__name__)
 
 TARGETS = {"clients": "client", "interactions": "interaction", "invoices": "invoice"}
 PLANNERS = {"clients": plan_clients, "interactions": plan_interactions, "invoices": plan_invoices}
@@ -56,8 +54,7 @@ def import_plan(
     A few queries in all, whatever the number of lines: members, clients, and the stored
     interactions or invoices when those files are given.
     """
-    if unknown := set(files) - set(FILES):
-        raise ValueError(f"Unknown interchange files: {sorted(unknown)}")
+    _check_roles(files)
     with _collector_paused():
         return _plan(
             workspace=workspace,
@@ -69,6 +66,50 @@ def import_plan(
         )
 
 
+def import_files(
+    *,
+    workspace: Workspace,
+    user: User,
+    files: Mapping[str, bytes | None],
+    batch: ImportBatch,
+    filenames: Mapping[str, str] | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportPlan:
+    """Plan and write `files` in one pass, as a worker imports an upload: each chunk of
+    planned rows is written as soon as it is planned, inside one transaction, so that only a
+    chunk of rows is held at a time however long the files are.
+
+    All of it or nothing, as `import_apply`: a plan that turns out to have errors (the
+    workspace changed since its preview) is rolled back and returned with them, `batch` left
+    for the caller to fail, saying why. A valid plan comes back with `batch` done.
+    """
+    _check_roles(files)
+    roles = [role for role in FILES if files.get(role) is not None]
+    batch.filenames = _filenames(filenames or {}, roles)
+    batch.save(update_fields=["filenames"])
+    with batch_writing(batch, on_progress) as progress, _collector_paused(), transaction.atomic():
+        writer = _Writer(batch=batch, progress=progress)
+        plan = _plan(
+            workspace=workspace,
+            user=user,
+            files=files,
+            filenames=filenames,
+            on_rows=None,
+            keep_rows=True,
+            writer=writer,
+        )
+        if plan.is_valid:
+            writer.finish(plan)
+        else:  # undo what was written before the errors turned up
+            transaction.set_rollback(True)
+    return plan
+
+
+def _check_roles(files: Mapping[str, bytes | None]) -> None:
+    if unknown := set(files) - set(FILES):
+        raise ValueError(f"Unknown interchange files: {sorted(unknown)}")
+
+
 def _plan(
     *,
     workspace: Workspace,
@@ -77,6 +118,7 @@ def _plan(
     filenames: Mapping[str, str] | None,
     on_rows: ProgressCallback | None,
     keep_rows: bool,
+    writer: _Writer | None = None,
 ) -> ImportPlan:
     plan = ImportPlan(
         workspace=workspace, user=user, filenames=dict(filenames or {}), kept=keep_rows
@@ -85,7 +127,7 @@ def _plan(
     for role in FILES:
         if files.get(role) is None:
             continue
-        plan.files[role] = FilePlan(role=role, target=TARGETS[role], keep=keep_rows)
+        plan.files[role] = FilePlan(role=role, target=TARGETS[role], keep=keep_rows, on_kept=writer)
         sheet = read_sheet(role=role, data=files[role], tzinfo=workspace.tzinfo, errors=plan.errors)
         if sheet is not None:
             sheets[role] = sheet
@@ -99,6 +141,9 @@ def _plan(
         file_plan.rows = len(sheet.records)
         if sheet.complete:
             PLANNERS[role](sheet, ctx, file_plan, plan.errors)
+            if writer is not None and not plan.errors:
+                # Written before the next file is planned: its lines name these clients.
+                writer.write(file_plan)
         else:  # its lines cannot be planned: they are only read, for what their cells have wrong
             for _record in sheet.records:
                 pass
@@ -135,46 +180,30 @@ def import_apply(
     """
     if not plan.is_valid or not plan.kept:
         raise ValueError("An import with errors, or counted for a preview, cannot be applied.")
-    names = [plan.filenames.get(role) or f"{role}.csv" for role in plan.files]
+    names = _filenames(plan.filenames, list(plan.files))
     if batch is None:
         batch = ImportBatch.objects.create(
             workspace=plan.workspace,
             source=ImportSource.INTERCHANGE,
-            filenames=", ".join(names)[:500],
+            filenames=names,
             created_by=plan.user,
             progress_total=plan.total,
         )
     else:  # created by the web page, which then polls it while a worker imports
         batch.progress_total = plan.total
-        batch.filenames = ", ".join(names)[:500]
+        batch.filenames = names
         batch.save(update_fields=["progress_total", "filenames"])
-    progress = Progress(batch=batch, callback=on_progress)
-    try:
-        with _collector_paused(), transaction.atomic():
-            client_ids: set[int] = set()
-            for file_plan in plan.files.values():
-                client_ids |= _write(file_plan, batch=batch, progress=progress)
-            batch.status = ImportStatus.DONE
-            batch.progress_done = plan.total
-            batch.finished_at = timezone.now()
-            batch.summary = {
-                file_plan.target: {
-                    "created": len(file_plan.to_create),
-                    "updated": len(file_plan.to_update),
-                }
-                for file_plan in plan.files.values()
-            }
-            batch.save()
-            announce_clients_changed(
-                workspace_id=plan.workspace.pk, client_ids=client_ids, since=ALL_HISTORY
-            )
-    except Exception:
-        logger.exception("Import %s failed while writing", batch.code)
-        batch_failed(batch)
-        raise
-    finally:
-        progress.close()
+    with batch_writing(batch, on_progress) as progress, _collector_paused(), transaction.atomic():
+        writer = _Writer(batch=batch, progress=progress)
+        for file_plan in plan.files.values():
+            writer.write(file_plan)
+        writer.finish(plan)
     return batch
+
+
+def _filenames(filenames: Mapping[str, str], roles: list[str]) -> str:
+    """The files as the batch lists them: as the user named them, else by their role."""
+    return ", ".join(filenames.get(role) or f"{role}.csv" for role in roles)[:500]
 
 
 @contextlib.contextmanager
@@ -191,20 +220,46 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _write(file_plan: FilePlan, *, batch: ImportBatch, progress: Progress) -> set[int]:
-    """Insert and update one file's rows in chunks; return the clients they touch."""
-    model = MODELS[file_plan.target]
-    touched: set[int] = set()
-    for chunk in chunks(file_plan.to_create):
-        model.objects.bulk_create(chunk)
-        record_changes(batch, file_plan.target, [(obj, None) for obj in chunk])
-        touched |= {client_id_of(obj) for obj in chunk}
-        progress.advance(len(chunk))
-    now = timezone.now()
-    for chunk in chunks(file_plan.to_update):
-        bulk_update_versioned(model, chunk, now=now)
-        record_changes(batch, file_plan.target, [(u.obj, u.before) for u in chunk])
-        touched |= {client_id_of(u.obj) for u in chunk}
-        touched |= {u.before["client_id"] for u in chunk if "client_id" in u.before}
-        progress.advance(len(chunk))
-    return touched
+class _Writer:
+    """Writes a plan's rows in chunks inside the import's transaction, recording each change
+    for undo, then closes the batch and announces the clients the import touched."""
+
+    def __init__(self, *, batch: ImportBatch, progress: Progress) -> None:
+        self.batch, self.progress = batch, progress
+        self.touched: set[int] = set()
+
+    def __call__(self, file_plan: FilePlan) -> None:
+        """A row was kept: write once a chunk of them waits."""
+        if len(file_plan.to_create) >= CHUNK or len(file_plan.to_update) >= CHUNK:
+            self.write(file_plan)
+
+    def write(self, file_plan: FilePlan) -> None:
+        """Insert and update the rows `file_plan` holds, and let go of them."""
+        model = MODELS[file_plan.target]
+        for chunk in chunks(file_plan.to_create):
+            model.objects.bulk_create(chunk)
+            record_changes(self.batch, file_plan.target, [(obj, None) for obj in chunk])
+            self.touched |= {client_id_of(obj) for obj in chunk}
+            self.progress.advance(len(chunk))
+        now = timezone.now()
+        for chunk in chunks(file_plan.to_update):
+            bulk_update_versioned(model, chunk, now=now)
+            record_changes(self.batch, file_plan.target, [(u.obj, u.before) for u in chunk])
+            self.touched |= {client_id_of(u.obj) for u in chunk}
+            self.touched |= {u.before["client_id"] for u in chunk if "client_id" in u.before}
+            self.progress.advance(len(chunk))
+        file_plan.to_create, file_plan.to_update = [], []
+
+    def finish(self, plan: ImportPlan) -> None:
+        batch = self.batch
+        batch.status = ImportStatus.DONE
+        batch.progress_done = plan.total
+        batch.finished_at = timezone.now()
+        batch.summary = {
+            file_plan.target: {"created": file_plan.created, "updated": file_plan.updated}
+            for file_plan in plan.files.values()
+        }
+        batch.save()
+        announce_clients_changed(
+            workspace_id=plan.workspace.pk, client_ids=self.touched, since=ALL_HISTORY
+        )

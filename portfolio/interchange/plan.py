@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -55,6 +56,9 @@ class FilePlan:
     keep: bool = True
     created: int = 0
     updated: int = 0
+    # Told of every row kept: an import writing while it plans takes them off in chunks, so
+    # that however long the file, only a chunk of its rows is held at a time.
+    on_kept: Callable[[FilePlan], None] | None = field(default=None, repr=False)
 
     @property
     def file(self) -> str:
@@ -72,6 +76,9 @@ class FilePlan:
                 self.to_update.append(Update(obj, before))
         else:
             self.unchanged += 1
+            return
+        if self.keep and self.on_kept is not None:
+            self.on_kept(self)
 
     def hold(self, line: int, *, client: str, client_line: int) -> None:
         """A line that names a client whose line in clients.csv was refused."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -13,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from ..models import Client, ImportBatch, ImportChange, ImportStatus, Interaction, Invoice
 from .plan import Update
+from .progress import Progress, ProgressCallback
+
+logger = logging.getLogger(__name__)
 
 MODELS: dict[str, type[models.Model]] = {
     "client": Client,
@@ -35,6 +40,21 @@ def batch_failed(batch: ImportBatch) -> None:
         ),
         finished_at=timezone.now(),
     )
+
+
+@contextlib.contextmanager
+def batch_writing(batch: ImportBatch, on_progress: ProgressCallback | None) -> Iterator[Progress]:
+    """Around an import's transaction: the progress it reports as it writes into `batch`, and,
+    when it stops on an error, the batch marked failed (the error logged, and raised on)."""
+    progress = Progress(batch=batch, callback=on_progress)
+    try:
+        yield progress
+    except Exception:
+        logger.exception("Import %s failed while writing", batch.code)
+        batch_failed(batch)
+        raise
+    finally:
+        progress.close()
 
 
 def chunks(rows: Sequence) -> Iterator[Sequence]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -52,7 +52,7 @@ def detect_format(header: list[str]) -> Format | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row of an export: no dict of its own
 class Entry:
     """One tracked block of time, as the export describes it."""
 
@@ -98,15 +98,21 @@ DATE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 DATE_NUMERIC = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\s*$")
 
 
-def date_order(values: list[str]) -> str | None:
-    """ "iso", "dmy" or "mdy" for a column of dates; None when every date reads both ways."""
-    numeric = [DATE_NUMERIC.match(v) for v in values if v and not DATE_ISO.match(v)]
-    numeric = [m for m in numeric if m]
+def date_order(values: Iterable[str]) -> str | None:
+    """ "iso", "dmy" or "mdy" for a column of dates; None when every date reads both ways.
+    One pass over `values`, which may be read as they come."""
+    numeric = day_first = month_first = False
+    for value in values:
+        if not value or DATE_ISO.match(value) or not (match := DATE_NUMERIC.match(value)):
+            continue
+        numeric = True
+        day_first = day_first or int(match.group(1)) > 12
+        month_first = month_first or int(match.group(2)) > 12
     if not numeric:
         return "iso"
-    if any(int(m.group(1)) > 12 for m in numeric):
+    if day_first:
         return "dmy"
-    if any(int(m.group(2)) > 12 for m in numeric):
+    if month_first:
         return "mdy"
     return None
 
@@ -181,7 +187,7 @@ def _get(row: dict[str, str], *names: str) -> str:
 
 def parse_entries(
     fmt: Format,
-    rows: list[dict[str, str]],
+    rows: Iterable[dict[str, str]],
     *,
     date_order_hint: str | None = None,
     on_row: Callable[[int], None] | None = None,
@@ -191,13 +197,15 @@ def parse_entries(
 
     When every date reads both ways (03/04/2026) and no hint is given, the order is None and
     every row is a problem: the caller asks the user which order the export uses.
+
+    Without a hint, `rows` is gone through twice (first for the dates alone): each row is made
+    and let go as it is read, so it may be a file's records, read afresh each time.
     """
-    rows = [{k.strip().lower(): v for k, v in row.items() if k is not None} for row in rows]
     date_column = "date" if fmt is HARVEST else "start date"
-    order = date_order_hint or date_order([_get(r, date_column) for r in rows])
+    order = date_order_hint or date_order(_get(r, date_column) for r in _keyed(rows))
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for line, row in enumerate(rows, start=2):
+    for line, row in enumerate(_keyed(rows), start=2):
         if on_row is not None and (line - 1) % 1000 == 0:
             on_row(line - 1)
         raw_date = _get(row, date_column)
@@ -245,6 +253,12 @@ def parse_entries(
             )
         )
     return entries, problems, order
+
+
+def _keyed(rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The rows keyed by their column names stripped and lower-cased, one at a time."""
+    for row in rows:
+        yield {k.strip().lower(): v for k, v in row.items() if k is not None}
 
 
 def _person(fmt: Format, row: dict[str, str]) -> str:

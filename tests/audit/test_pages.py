@@ -11,7 +11,7 @@ from reviews import questions
 from reviews import services as review_services
 from tests.factories import ClientFactory, InteractionFactory, MembershipFactory, UserFactory
 
-SECTION = {"HX-Request": "true", "HX-Target": "client-changes"}
+PANEL = {"HX-Request": "true", "HX-Target": "health-panel"}  # as the client page asks for it
 
 
 def url(name, workspace, **kwargs):
@@ -31,18 +31,26 @@ def paused(workspace, owner, member, viewer, logged_in):
 
 def test_the_client_page_loads_its_changes_from_the_audit_app(workspace, paused, logged_in, owner):
     page = logged_in(owner).get(url("portfolio:client_detail", workspace, code=paused.code))
-    assert url("audit:client_history", workspace, code=paused.code) in page.content.decode()
+    html = page.content.decode()
+    assert 'id="client-changes"' in html  # filled by the health panel, which it loads
+    assert url("audit:client_history", workspace, code=paused.code) in html  # without scripts
+
+
+def test_the_health_page_of_its_own_shows_no_changes(workspace, paused, logged_in, owner):
+    page = logged_in(owner).get(url("home:client_health", workspace, code=paused.code))
+    assert page.status_code == 200
+    assert 'id="client-changes"' not in page.content.decode()
 
 
 def test_a_clients_changes_say_who_changed_what_from_what_to_what(
     workspace, paused, member, viewer, logged_in
 ):
     section = logged_in(viewer).get(
-        url("audit:client_history", workspace, code=paused.code), headers=SECTION
+        url("home:client_health", workspace, code=paused.code), headers=PANEL
     )
     html = section.content.decode()
     assert section.status_code == 200
-    assert 'id="client-changes"' in html
+    assert '<section id="client-changes"' in html and 'hx-swap-oob="true"' in html
     assert member.display_name in html
     assert "Status" in html
     # Labels, not codes: "Active" → "Paused".
@@ -64,7 +72,7 @@ def test_a_clients_section_is_capped_with_a_link_to_all(workspace, member, logge
         InteractionFactory(client=client, author=member)
     html = (
         logged_in(member)
-        .get(url("audit:client_history", workspace, code=client.code), headers=SECTION)
+        .get(url("home:client_health", workspace, code=client.code), headers=PANEL)
         .content.decode()
     )
     assert html.count("audit-line") == 8

@@ -192,3 +192,27 @@ def test_two_quick_changes_leave_the_panel_showing_the_last_one(signed_in: Page)
     page.wait_for_timeout(500)
     expect_panel_shows(page, stored(client))
     expect(page.locator("#health-panel li.alert-item", has_text="Disrespect")).to_have_count(0)
+
+
+def test_the_recent_changes_load_with_the_panel_and_follow_each_entry(signed_in: Page):
+    """The health panel and the recent changes each load after the page and after each entry,
+    one request at a time: neither ever fails, and both show the entry just logged."""
+    page = signed_in
+    failed = []
+    page.on(
+        "response", lambda response: failed.append(response.url) if response.status >= 500 else None
+    )
+    client = ClientFactory(workspace=page.workspace, name="Harbour & Co", owner=page.user)
+    open_client_page(page, client)
+    changes = page.locator("section#client-changes")
+    expect(changes).to_be_visible()
+    expect(changes).not_to_contain_text("Call")
+
+    for number in range(3):
+        quick_log(page, f"Planning call {number}", kind="call", minutes="15")
+        expect(changes.locator("li")).to_have_count(
+            number + 2
+        )  # the client's creation, then each entry
+    expect(changes.locator("li").first).to_contain_text("Call")
+    expect(page.locator("section#health-panel")).to_be_visible()
+    assert failed == []
