@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pgtrigger
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -135,6 +136,24 @@ def test_bulk_writes_are_recorded_on_postgresql(postgresql, workspace, owner):
     assert InteractionEvent.objects.filter(pgh_label="insert").count() == 3
     Interaction.objects.filter(workspace=workspace).update(deleted_at=timezone.now())
     assert InteractionEvent.objects.exclude(deleted_at=None).count() == 3
+
+
+def test_the_triggers_take_no_subtransaction_per_row_and_can_still_be_ignored(
+    postgresql, workspace
+):
+    """pgtrigger's own check caught an error in a block, a subtransaction for every row
+    written, which slowed each thousand rows of an import more than the last (bench: 4.4 s
+    for the 10,000 rows after 50,000, 1.1 s without). Ours answers the same without one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_functiondef('_pgtrigger_should_ignore'::regproc)")
+        (definition,) = cursor.fetchone()
+    assert "EXCEPTION" not in definition.upper()
+
+    client = ClientFactory(workspace=workspace)
+    with pgtrigger.ignore("portfolio.Interaction:insert_insert"):
+        InteractionFactory(client=client, summary="Not recorded")
+    InteractionFactory(client=client, summary="Recorded")
+    assert list(InteractionEvent.objects.values_list("summary", flat=True)) == ["Recorded"]
 
 
 def test_moving_to_the_trash_is_recorded_on_postgresql(postgresql, workspace, member, logged_in):
