@@ -11,7 +11,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
-from assessments.selectors import scoring_settings, settings_record
+from assessments.selectors import latest_snapshots, scoring_settings, settings_record
 from assessments.services import (
     assess_clients,
     clients_rescore,
@@ -90,6 +90,26 @@ def test_scoring_twice_on_one_day_replaces_the_days_snapshot(good_and_bad):
     snapshots_write(workspace=good.workspace)
     snapshots_write(workspace=good.workspace)
     assert HealthSnapshot.objects.filter(client=good).count() == 1
+
+
+def test_the_latest_snapshot_of_each_client_is_its_newest_day(
+    good_and_bad, django_assert_num_queries
+):
+    """Whatever the days of history stored, and however far apart the clients' newest days
+    are, one query finds each client's newest."""
+    good, bad = good_and_bad
+    today = good.workspace.today()
+    for back in (40, 3, 1):
+        snapshots_write(workspace=good.workspace, as_of=today - dt.timedelta(days=back))
+    snapshots_write(workspace=good.workspace, as_of=today, client_ids=[good.pk])
+    with django_assert_num_queries(1):
+        latest = latest_snapshots(workspace=good.workspace)
+    assert {client: snapshot.as_of for client, snapshot in latest.items()} == {
+        good.pk: today,
+        bad.pk: today - dt.timedelta(days=1),
+    }
+    with django_assert_num_queries(1):
+        assert list(latest_snapshots(workspace=good.workspace, client_ids=[bad.pk])) == [bad.pk]
 
 
 def test_logging_an_interaction_rescores_the_client_on_commit(
