@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations messages compile-messages check e2e worker screenshots clean fuzz
+.PHONY: run test install lint format migrations messages compile-messages check e2e worker screenshots clean fuzz bench
 
 run: $(STAMP)
 	DEBUG=true $(PY) manage.py migrate --noinput
@@ -54,17 +54,31 @@ check: $(STAMP)
 
 # Needs GNU gettext (msgfmt, xgettext); a fresh clone does not, the .mo files are committed.
 messages: $(STAMP)
-	DEBUG=true $(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i "bench/*" -i "tests/*"
+	DEBUG=true $(PY) manage.py makemessages --no-obsolete --no-location -l pt_BR -l es -i ".venv/*" -i ".venv-bench/*" -i "bench/*" -i "tests/*"
 
 compile-messages: $(STAMP)
-	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv
+	DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-bench
 
 worker: $(STAMP)
 	DEBUG=true TASK_BACKEND=database $(PY) manage.py db_worker
+
+# The pages under gunicorn against the floor, then the load test, at each size (bench/README.md).
+# Needs PostgreSQL (BENCH_DATABASE_URL) and wrk; builds a database per size unless KEEP=1.
+BENCH_SIZES ?= 100 1000 5000
+BENCH_STAMP := .venv-bench/.installed
+bench: $(STAMP) $(BENCH_STAMP)
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) bench/serve.py $(foreach n,$(BENCH_SIZES),--clients $(n)) --load $(if $(KEEP),--keep)
+
+# locust and py-spy, in a venv of their own: locust brings a pytest plugin the suite must not load.
+$(BENCH_STAMP): bench/requirements.txt bench/constraints.txt
+	@python=$$(sh bin/find-python) || exit 1; "$$python" -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet -c bench/constraints.txt -r bench/requirements.txt
+	touch $(BENCH_STAMP)
 
 # README's pictures (docs/screenshots/), from the demo in a throwaway database; needs Chromium.
 screenshots: $(STAMP)
 	$(PY) bin/screenshots.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+	rm -rf $(VENV) .venv-bench db.sqlite3 staticfiles artifacts

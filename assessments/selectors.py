@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Avg, Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast
@@ -151,7 +151,18 @@ SUMMARY_FIELDS = (
 def latest_snapshots(
     *, workspace: Workspace, client_ids=None, summary: bool = False
 ) -> dict[int, HealthSnapshot]:
-    """Each client's newest snapshot, in one query; only the summary fields if asked.
+    """Each client's newest snapshot, in one query; only the summary fields if asked."""
+    clients = Client.objects.for_workspace(workspace)
+    if client_ids is not None:
+        clients = clients.filter(pk__in=list(client_ids))
+    snapshots = _latest_of(workspace, clients)
+    if summary:
+        snapshots = snapshots.only(*SUMMARY_FIELDS)
+    return {snapshot.client_id: snapshot for snapshot in snapshots}
+
+
+def _latest_of(workspace: Workspace, clients) -> QuerySet[HealthSnapshot]:
+    """The newest snapshot of each of `clients` (a queryset).
 
     Looked up client by client (one step down the (client, as_of) index each), so the cost
     is the number of clients, whatever the number of days of history kept. Compared snapshot
@@ -160,15 +171,9 @@ def latest_snapshots(
     newest = (
         HealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-as_of").values("pk")[:1]
     )
-    clients = Client.objects.for_workspace(workspace)
-    if client_ids is not None:
-        clients = clients.filter(pk__in=list(client_ids))
-    snapshots = HealthSnapshot.objects.filter(
+    return HealthSnapshot.objects.filter(
         workspace=workspace, pk__in=clients.values(newest_pk=Subquery(newest))
     )
-    if summary:
-        snapshots = snapshots.only(*SUMMARY_FIELDS)
-    return {snapshot.client_id: snapshot for snapshot in snapshots}
 
 
 def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
@@ -179,14 +184,74 @@ def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
         .only("pk", "workspace_id", "code", "name", "status", "language", "email", "version")
         .order_by("name")
     )
-    snapshots = latest_snapshots(workspace=workspace, summary=True)
+    snapshots = {
+        snapshot.client_id: snapshot
+        for snapshot in _latest_of(workspace, portfolio_clients(workspace)).only(*SUMMARY_FIELDS)
+    }
     rows = [PortfolioRow(client, snapshots.get(client.pk)) for client in clients]
+    _shares(rows)
+    return rows
+
+
+def _shares(rows: list[PortfolioRow]) -> None:
     total_revenue = sum(row.revenue for row in rows)
     total_hours = sum(row.hours for row in rows)
     for row in rows:
         row.revenue_share = row.revenue / total_revenue if total_revenue else None
         row.hours_share = row.hours / total_hours if total_hours else None
-    return rows
+
+
+class _ClientSeen(NamedTuple):
+    """What an overview reads of a client (a Client has the same names)."""
+
+    pk: int
+    status: str
+    name: str
+    code: str
+
+
+class _HealthSeen(NamedTuple):
+    """What an overview reads of a snapshot (a HealthSnapshot has the same names)."""
+
+    band: str
+    confidence: str
+    minutes: int
+    revenue: float
+
+
+def portfolio_overview(*, workspace: Workspace) -> tuple[Overview, int]:
+    """`overview(portfolio_rows(…))` and the number of clients, for Today: read as two narrow
+    lists of values, not a model per client and per snapshot (a third of the time)."""
+    clients = portfolio_clients(workspace)
+    health = {
+        client_id: _HealthSeen(*values)
+        for client_id, *values in _latest_of(workspace, clients).values_list(
+            "client_id", "band", "confidence", "minutes", "revenue"
+        )
+    }
+    rows = [
+        PortfolioRow(_ClientSeen(*values), health.get(values[0]))  # type: ignore[arg-type]
+        for values in clients.values_list("pk", "status", "name", "code")
+    ]
+    _shares(rows)
+    return overview(rows), len(rows)
+
+
+def portfolio_row(
+    *, workspace: Workspace, client: Client, snapshot: HealthSnapshot | None
+) -> PortfolioRow | None:
+    """One client's row of `portfolio_rows` (None outside the portfolio), without the others':
+    its shares are of the sums of every portfolio client's latest snapshot, one query."""
+    if client.in_trash or client.status == ClientStatus.ENDED:
+        return None
+    totals = _latest_of(workspace, portfolio_clients(workspace)).aggregate(
+        revenue=Sum("revenue"), minutes=Sum("minutes")
+    )
+    row = PortfolioRow(client, snapshot)
+    total_revenue, total_hours = totals["revenue"] or 0.0, (totals["minutes"] or 0) / 60
+    row.revenue_share = row.revenue / total_revenue if total_revenue else None
+    row.hours_share = row.hours / total_hours if total_hours else None
+    return row
 
 
 @dataclass

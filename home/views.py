@@ -97,14 +97,14 @@ def today(request: HttpRequest) -> HttpResponse:
         # The table of clients lived here: its old addresses open it on the portfolio.
         address = reverse("home:portfolio", kwargs={"ws": workspace.slug})
         return redirect(f"{address}?{request.GET.urlencode()}")
-    rows = selectors.portfolio_rows(workspace=workspace)
+    summary, client_total = selectors.portfolio_overview(workspace=workspace)
     steps = workspace_setup_steps(
         workspace=workspace, member_count=workspace_members(workspace=workspace).count()
     )
     steps_left = sum(not step["done"] for step in steps)
     context = {
-        "overview": selectors.overview(rows),
-        "client_total": len(rows),
+        "overview": summary,
+        "client_total": client_total,
         "alerts": selectors.alerts_showing(workspace=workspace, limit=TODAY_ALERTS),
         "alerts_total": selectors.alerts_showing_count(workspace=workspace),
         "steps": steps,
@@ -112,7 +112,7 @@ def today(request: HttpRequest) -> HttpResponse:
         # While the workspace is new: an empty one, or a step that matters still to do (the
         # optional invitation alone does not keep the list on a freelancer's home for ever).
         "show_steps": steps_left > 0
-        and (not rows or any(not step["done"] and not step["optional"] for step in steps)),
+        and (not client_total or any(not step["done"] and not step["optional"] for step in steps)),
         "recent": portfolio_selectors.recent_interactions(workspace=workspace, limit=TODAY_RECENT),
         "follow_ups": review_selectors.follow_ups_due(workspace=workspace, user=request.user),
         "reviews_open": review_selectors.reviews_in_progress(
@@ -175,11 +175,11 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
     snapshot = selectors.latest_snapshots(workspace=workspace, client_ids=[client.pk]).get(
         client.pk
     )
+    row = selectors.portfolio_row(workspace=workspace, client=client, snapshot=snapshot)
     if snapshot is None and client.status != ClientStatus.ENDED:
         # Not scored yet (its rescore is still queued): computed now, stored by the rescore.
         snapshot = services.snapshot_compute(workspace=workspace, client_id=client.pk)
     evidence = snapshot.evidence_count if snapshot else 0
-    rows = {row.client.pk: row for row in selectors.portfolio_rows(workspace=workspace)}
     history = selectors.score_histories(
         workspace=workspace, client_ids=[client.pk], days=HISTORY_DAYS
     ).get(client.pk, [])
@@ -190,7 +190,7 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         # Entries and invoices in the window from which a score is more than a guess.
         "evidence_needed": scoring.MEDIUM_EVIDENCE,
         "evidence_missing": max(0, scoring.MEDIUM_EVIDENCE - evidence),
-        "row": rows.get(client.pk),
+        "row": row,
         "chart": charts.trend_chart(history),
         "alerts": selectors.alerts_showing(workspace=workspace, client=client),
         "reviews": review_selectors.client_reviews(client=client),

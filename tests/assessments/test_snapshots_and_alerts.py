@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from assessments import scoring
 from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
-from assessments.selectors import latest_snapshots, scoring_settings, settings_record
+from assessments.selectors import (
+    latest_snapshots,
+    overview,
+    portfolio_overview,
+    portfolio_row,
+    portfolio_rows,
+    scoring_settings,
+    settings_record,
+)
 from assessments.services import (
     assess_clients,
     clients_rescore,
@@ -291,3 +300,36 @@ def test_the_rescore_task_reports_success_and_how_many_snapshots_it_wrote(good_a
     )
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 3
+
+
+def test_one_clients_shares_are_those_the_portfolio_shows(good_and_bad, django_assert_num_queries):
+    """The health panel weighs one client against the portfolio without listing it."""
+    good, bad = good_and_bad
+    clients_rescore(workspace=good.workspace)
+    ended = ClientFactory(workspace=good.workspace, name="Gone", status="ended")
+    listed = {row.client.pk: row for row in portfolio_rows(workspace=good.workspace)}
+    latest = latest_snapshots(workspace=good.workspace)
+    for client in (good, bad):
+        with django_assert_num_queries(1):
+            row = portfolio_row(workspace=good.workspace, client=client, snapshot=latest[client.pk])
+        assert 0 < row.revenue_share < 1
+        assert (row.revenue_share, row.hours_share) == pytest.approx(
+            (listed[client.pk].revenue_share, listed[client.pk].hours_share)
+        )
+    assert portfolio_row(workspace=good.workspace, client=ended, snapshot=None) is None
+
+
+def test_todays_overview_is_the_one_of_the_portfolio_list(good_and_bad, django_assert_num_queries):
+    good, _bad = good_and_bad
+    ClientFactory(workspace=good.workspace, name="Maybe", status="prospect")
+    clients_rescore(workspace=good.workspace)
+    ClientFactory(workspace=good.workspace, name="New")  # not scored yet
+    ClientFactory(workspace=good.workspace, name="Gone", status="ended")
+    listed = overview(portfolio_rows(workspace=good.workspace))
+    with django_assert_num_queries(2):
+        summary, clients = portfolio_overview(workspace=good.workspace)
+    assert clients == 4
+    assert summary.band_counts == listed.band_counts
+    assert (summary.unscored, summary.prospects, summary.not_enough_data) == (1, 1, 0)
+    assert summary.at_risk_hours_share == pytest.approx(listed.at_risk_hours_share)
+    assert summary.largest.client.name == listed.largest.client.name

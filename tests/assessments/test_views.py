@@ -146,7 +146,7 @@ def test_the_health_panel_costs_the_same_queries_whatever_the_number_of_clients(
         history(client, owner, days=6, invoices=1)
     clients_rescore(workspace=scored_workspace)
     browser = logged_in(owner)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         browser.get(url("home:client_health", scored_workspace, code=client.code))
 
 
