@@ -8,8 +8,9 @@ Usage:
 
 Each size gets a database of its own, clientwise_bench_<clients> on the server of
 BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432 by default), built unless `--keep` finds
-it there. For each size: a table on stdout, and bench/results/pages-<clients>.json (p50 and
-p99 in ms, requests a second, queries, HTML size, p50 over the floor's p50).
+it there; the server uses Redis at BENCH_REDIS_URL (redis://127.0.0.1:6379/15). For each size:
+a table on stdout, and bench/results/pages-<clients>.json (p50 and p99 in ms, requests a second,
+queries, HTML size, p50 over the floor's p50).
 Needs wrk (`apt-get install wrk`); `--load` and `--profile` need .venv-bench (`make bench`).
 """
 
@@ -81,6 +82,9 @@ def server_env(url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": url,
         "TASK_BACKEND": "database",
+        # As docker-compose.yml runs it: connections kept, rate limits in Redis.
+        "CONN_MAX_AGE": "60",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "PYTHONPATH": str(ROOT),
     }
 

@@ -29,7 +29,7 @@ def scored(monkeypatch):
             raise RuntimeError("disk full")
         return real(workspace=workspace, client_ids=client_ids)
 
-    monkeypatch.setattr("home.management.commands.assessments_daily.clients_rescore", rescore)
+    monkeypatch.setattr("home.nightly.clients_rescore", rescore)
     return ClientFactory(workspace=later)
 
 
@@ -68,11 +68,32 @@ def test_the_scheduler_refuses_a_line_that_is_not_crontab(settings):
 
 
 @pytest.mark.django_db(transaction=True)  # the job closes stale connections, as a process does
-def test_the_scheduled_job_scores_every_workspace_and_survives_a_failing_one(scored):
+def test_the_scheduled_job_queues_a_task_per_workspace_and_survives_a_failing_one(scored, caplog):
     from home.management.commands.scheduler import nightly_pass
 
-    nightly_pass()  # logs the failure, never raises: the scheduler must run tomorrow too
-    assert HealthSnapshot.objects.filter(client=scored).exists()
+    nightly_pass()  # never raises: the scheduler must run tomorrow too
+    assert HealthSnapshot.objects.filter(client=scored).exists()  # its own task, after "broken"
+    assert "The nightly pass failed for workspace broken" in caplog.text
+
+
+def test_queued_passes_are_one_task_per_workspace(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    WorkspaceFactory(slug="one")
+    WorkspaceFactory(slug="two")
+    out = io.StringIO()
+    call_command("assessments_daily", "--queue", stdout=out)
+    queued = default_task_backend.results
+    assert [result.task.name for result in queued] == ["nightly_workspace"] * 2
+    assert not HealthSnapshot.objects.exists()  # for the workers, not this process
+    assert "2 workspace(s) is queued" in out.getvalue()
+
+
+def test_a_workspace_deleted_before_its_task_ran_is_skipped():
+    from home.nightly import nightly_workspace
+
+    assert nightly_workspace.call(workspace_id=987654) == ""
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""The nightly pass over every workspace. It lives above the apps it runs (assessments, then
-reviews): each app does its own part through its services."""
+"""The nightly pass over every workspace (home.nightly), run here one workspace after another,
+or queued for the workers with --queue (as the scheduler does)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import logging
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import Workspace
-from assessments.digests import digests_send
-from assessments.services import clients_rescore
-from reviews.notify import follow_ups_send
+from home.nightly import queue_every_workspace, workspace_pass
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +26,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-digests", action="store_true", help="Send no emails (digests, follow-ups)."
         )
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="Queue one task per workspace for the workers instead of running here.",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["queue"]:
+            if options["workspace"]:
+                raise CommandError("--queue runs every workspace; leave out --workspace.")
+            queued = queue_every_workspace(emails=not options["no_digests"])
+            self.stdout.write(f"The nightly pass of {queued} workspace(s) is queued.")
+            return
         workspaces = Workspace.objects.order_by("pk")
         if options["workspace"]:
             workspaces = workspaces.filter(slug=options["workspace"])
@@ -38,7 +47,7 @@ class Command(BaseCommand):
         failed = []
         for workspace in workspaces.iterator():
             try:
-                line = self._run(workspace, emails=not options["no_digests"])
+                line = workspace_pass(workspace, emails=not options["no_digests"])
             except Exception as error:
                 logger.exception("The nightly pass failed for workspace %s", workspace.slug)
                 failed.append(workspace.slug)
@@ -49,15 +58,3 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The nightly pass failed for {len(failed)} workspace(s): {', '.join(failed)}."
             )
-
-    def _run(self, workspace: Workspace, *, emails: bool) -> str:
-        scored = clients_rescore(workspace=workspace)
-        sent = reminders = 0
-        if emails:
-            today = workspace.today()
-            sent = digests_send(workspace=workspace, today=today)
-            reminders = follow_ups_send(workspace=workspace, today=today)
-        return (
-            f"{workspace.slug}: {len(scored)} clients scored, {sent} digests and "
-            f"{reminders} follow-up reminders sent"
-        )

@@ -21,11 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def nightly_pass() -> None:
-    """assessments_daily over every workspace. A failing workspace is logged by the command and
-    does not stop the others; the scheduler carries on to the next night either way."""
+    """assessments_daily, queued: one task per workspace, which the workers share (a failing
+    workspace fails its own task alone). The scheduler carries on to the next night either way."""
     close_old_connections()  # a connection kept since yesterday may be long dead
     try:
-        call_command("assessments_daily")
+        call_command("assessments_daily", "--queue")
     except CommandError as error:
         logger.error("%s", error)
     finally:
