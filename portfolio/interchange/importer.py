@@ -123,6 +123,8 @@ def _plan(
     plan = ImportPlan(
         workspace=workspace, user=user, filenames=dict(filenames or {}), kept=keep_rows
     )
+    if writer is not None:
+        writer.errors = plan.errors
     sheets = {}
     for role in FILES:
         if files.get(role) is None:
@@ -227,10 +229,15 @@ class _Writer:
     def __init__(self, *, batch: ImportBatch, progress: Progress) -> None:
         self.batch, self.progress = batch, progress
         self.touched: set[int] = set()
+        self.errors: list = []  # the plan's, once planning starts
 
     def __call__(self, file_plan: FilePlan) -> None:
-        """A row was kept: write once a chunk of them waits."""
-        if len(file_plan.to_create) >= CHUNK or len(file_plan.to_update) >= CHUNK:
+        """A row was kept: write once a chunk of them waits. Once a line was refused, nothing
+        more is written (the import will be rolled back, and a row may name a client that was
+        never written): the rows are let go instead."""
+        if self.errors:
+            file_plan.to_create, file_plan.to_update = [], []
+        elif len(file_plan.to_create) >= CHUNK or len(file_plan.to_update) >= CHUNK:
             self.write(file_plan)
 
     def write(self, file_plan: FilePlan) -> None:

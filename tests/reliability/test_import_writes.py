@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 HEADER = "client,occurred_at,kind,minutes,billable,feeling,flags,summary,author_email"
 
 
-def _lines(rows: int, *, client: str = "Client") -> list[str]:
+def _lines(rows: int, *, client: str = "Client", clients: int = 7) -> list[str]:
     start = dt.datetime(2025, 1, 1, 9, 0)
     return [
-        f"{client} {i % 7},{start + dt.timedelta(minutes=30 * i):%Y-%m-%dT%H:%M},call,15,no,,,"
+        f"{client} {i % clients},{start + dt.timedelta(minutes=30 * i):%Y-%m-%dT%H:%M},call,15,no,,,"
         f"Call {i},"
         for i in range(rows)
     ]
@@ -107,3 +107,25 @@ def test_an_import_holds_a_chunk_of_its_rows_not_all_of_them(manager, workspace)
     per_row = (large - small) / 12_000
     line = len(_csv(_lines(2))) // 3  # about the length of one line of the file
     assert per_row < 4 * line, per_row
+
+
+def test_an_error_in_the_clients_stops_the_writing_and_is_named(running, workspace, manager):
+    """Once a line is refused nothing more is written (the entries of a client that was never
+    written could not be), and the import says which line, not that it stopped."""
+    clients = "name,status\nNew 0,active\nBad,sleeping\n"
+    upload = ImportUploadFactory(
+        workspace=workspace,
+        created_by=manager,
+        kind="interchange",
+        files={
+            "clients": ("clients.csv", clients.encode()),
+            "interactions": ("interactions.csv", _csv(_lines(2 * CHUNK, client="New", clients=1))),
+        },
+    )
+    run_files_import.call(upload_code=str(upload.code), batch_code=str(running.code))
+
+    running.refresh_from_db()
+    assert running.status == ImportStatus.FAILED
+    assert running.error.startswith("clients.csv, line 3, column status")
+    assert not Client.objects.exists()
+    assert not Interaction.objects.exists()
