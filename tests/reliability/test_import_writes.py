@@ -23,8 +23,8 @@ HEADER = "client,occurred_at,kind,minutes,billable,feeling,flags,summary,author_
 def _lines(rows: int, *, client: str = "Client", clients: int = 7) -> list[str]:
     start = dt.datetime(2025, 1, 1, 9, 0)
     return [
-        f"{client} {i % clients},{start + dt.timedelta(minutes=30 * i):%Y-%m-%dT%H:%M},call,15,no,,,"
-        f"Call {i},"
+        f"{client} {i % clients},{start + dt.timedelta(minutes=30 * i):%Y-%m-%dT%H:%M},"
+        f"call,15,no,,,Call {i},"
         for i in range(rows)
     ]
 
