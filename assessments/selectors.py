@@ -231,7 +231,8 @@ def portfolio_overview(*, workspace: Workspace) -> tuple[Overview, int]:
     }
     rows = [
         PortfolioRow(_ClientSeen(*values), health.get(values[0]))  # type: ignore[arg-type]
-        for values in clients.values_list("pk", "status", "name", "code")
+        # In the list's order, so that a tie for the largest client goes the same way.
+        for values in clients.order_by("name").values_list("pk", "status", "name", "code")
     ]
     _shares(rows)
     return overview(rows), len(rows)
