@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -51,9 +51,22 @@ def _end_of(workspace: Workspace, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=workspace.tzinfo)
 
 
-def _contact_facts(workspace, end, lines: list[Line], client_ids):
-    """Per client, the day of the last contact and the count each day-spanned line looks at;
-    one query over the clients' history up to the day."""
+def _history(workspace, end, **clients):
+    """The clients' entries before `end`, those in the trash left out."""
+    return Interaction.objects.filter(
+        workspace=workspace, deleted_at__isnull=True, occurred_at__lt=end, **clients
+    ).order_by()
+
+
+def _latest(workspace, end, condition: Q, offset: int = 0) -> Subquery:
+    """The time of the client's latest entry before `end` that meets `condition` (or the one
+    `offset` entries earlier), found down its timeline's index, not by reading its history."""
+    entries = _history(workspace, end, client_id=OuterRef("pk")).filter(condition)
+    return Subquery(entries.order_by("-occurred_at").values("occurred_at")[offset : offset + 1])
+
+
+def _recent_counts(workspace, end, lines: list[Line], client_ids) -> dict[int, dict[str, int]]:
+    """Per client, the count each day-spanned line looks at: one query over the longest span."""
     conditions = {
         "disrespect": Q(flag_disrespect=True),
         "out_of_hours": Q(flag_out_of_hours=True, kind__in=CONTACT_KINDS),
@@ -63,6 +76,8 @@ def _contact_facts(workspace, end, lines: list[Line], client_ids):
         for line in lines
         if line.kind in boundaries.SPAN_IN_DAYS
     }
+    if not spans:
+        return {}
     counts = {
         f"n_{kind}": Count(
             "pk", filter=conditions[kind] & Q(occurred_at__gte=end - dt.timedelta(days=span))
@@ -70,37 +85,24 @@ def _contact_facts(workspace, end, lines: list[Line], client_ids):
         for kind, span in spans.items()
     }
     rows = (
-        Interaction.objects.filter(
-            workspace=workspace,
-            client_id__in=client_ids,
-            deleted_at__isnull=True,
-            occurred_at__lt=end,
-        )
-        .order_by()
+        _history(workspace, end, client_id__in=client_ids)
+        .filter(occurred_at__gte=end - dt.timedelta(days=max(spans.values())))
         .values("client_id")
-        .annotate(last=Max("occurred_at", filter=Q(kind__in=CONTACT_KINDS)), **counts)
+        .annotate(**counts)
     )
-    last_contacts, recent = {}, {}
-    for row in rows:
-        if row["last"] is not None:
-            last_contacts[row["client_id"]] = timezone.localdate(
-                row["last"], timezone=workspace.tzinfo
-            )
-        recent[row["client_id"]] = {kind: row[f"n_{kind}"] for kind in spans}
-    return last_contacts, recent
+    return {row["client_id"]: {kind: row[f"n_{kind}"] for kind in spans} for row in rows}
 
 
-def _last_feelings(workspace, end, entries: int, client_ids) -> dict[int, list[int]]:
-    """The latest `entries` feelings per client, newest first (one query, a window function)."""
+def _last_feelings(workspace, end, entries: int, cutoffs: dict) -> dict[int, list[int]]:
+    """The latest `entries` feelings per client, newest first (one query, a window function),
+    read from the oldest client's `entries`-th latest feeling on (`cutoffs`; a client with
+    fewer has no cutoff and all of its few read)."""
+    rows = _history(workspace, end, client_id__in=list(cutoffs)).filter(feeling__isnull=False)
+    if known := [cutoff for cutoff in cutoffs.values() if cutoff is not None]:
+        fewer = [pk for pk, cutoff in cutoffs.items() if cutoff is None]
+        rows = rows.filter(Q(occurred_at__gte=min(known)) | Q(client_id__in=fewer))
     rows = (
-        Interaction.objects.filter(
-            workspace=workspace,
-            client_id__in=client_ids,
-            deleted_at__isnull=True,
-            feeling__isnull=False,
-            occurred_at__lt=end,
-        )
-        .annotate(
+        rows.annotate(
             position=Window(
                 RowNumber(), partition_by=[F("client_id")], order_by=F("occurred_at").desc()
             )
@@ -119,25 +121,32 @@ def client_facts(
     *, workspace: Workspace, as_of: dt.date, assessments: dict[int, Assessment], lines
 ) -> dict[int, Facts]:
     """Facts for the assessed clients that are not ended (ended clients raise no alert)."""
+    end = _end_of(workspace, as_of)
+    entries = max((line.span or 5 for line in lines if line.kind == "low_feeling"), default=0)
     clients = (
         portfolio_clients(workspace)
         .filter(pk__in=list(assessments))
-        .values_list("pk", "status", "created_at", "started_on")
+        .annotate(last_contact=_latest(workspace, end, Q(kind__in=CONTACT_KINDS)))
     )
-    clients = list(clients)
-    ids = [pk for pk, *_ in clients]
+    if entries:
+        feeling = Q(feeling__isnull=False)
+        clients = clients.annotate(cutoff=_latest(workspace, end, feeling, offset=entries - 1))
+    fields = ["pk", "status", "created_at", "started_on", "last_contact"]
+    clients = list(clients.values(*fields, *(["cutoff"] if entries else [])))
+    ids = [client["pk"] for client in clients]
     if not ids:
         return {}
-    end = _end_of(workspace, as_of)
-    last_contacts, recent = _contact_facts(workspace, end, lines, ids)
-    entries = max((line.span or 5 for line in lines if line.kind == "low_feeling"), default=0)
-    feelings = _last_feelings(workspace, end, entries, ids) if entries else {}
+    recent = _recent_counts(workspace, end, lines, ids)
+    cutoffs = {client["pk"]: client["cutoff"] for client in clients} if entries else {}
+    feelings = _last_feelings(workspace, end, entries, cutoffs) if entries else {}
+    tz = workspace.tzinfo
     facts = {}
-    for pk, status, created_at, started_on in clients:
+    for client in clients:
+        pk, last_contact = client["pk"], client["last_contact"]
         metrics = assessments[pk].metrics
         facts[pk] = Facts(
             client_id=pk,
-            status=status,
+            status=client["status"],
             minutes=metrics.minutes,
             billable_minutes=metrics.billable_minutes,
             revenue=metrics.revenue,
@@ -145,8 +154,8 @@ def client_facts(
             invoices=metrics.invoices,
             invoices_late=metrics.invoices_late,
             trend_30d=assessments[pk].trend_30d,
-            last_contact_on=last_contacts.get(pk),
-            since_on=started_on or timezone.localdate(created_at, timezone=workspace.tzinfo),
+            last_contact_on=last_contact and timezone.localdate(last_contact, timezone=tz),
+            since_on=client["started_on"] or timezone.localdate(client["created_at"], timezone=tz),
             recent=recent.get(pk, {}),
             last_feelings=feelings.get(pk, []),
         )

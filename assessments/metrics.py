@@ -88,6 +88,59 @@ class Equals(Func):
     output_field = BooleanField()
 
 
+class RowValue(Func):
+    """A value computed once per row in `PerRow`'s derived table (the weight, the local day),
+    read by the aggregates over it as a plain column."""
+
+    arity = 0
+
+    def __init__(self, name: str, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection, **extra_context):
+        table = compiler.quote_name(compiler.query.get_meta().db_table)
+        return f"{table}.{connection.ops.quote_name(self.name)}", ()
+
+
+@dataclass(frozen=True)
+class PerRow:
+    """Aggregates by client over rows whose per-row values (annotations of `rows`) are computed
+    once each: a derived table under the model's own name, fenced so the planner does not copy
+    each value back into every aggregate that reads it. Inlined, the weight's exp() ran ~30
+    times a row, two thirds of the query's time."""
+
+    rows: QuerySet
+    aggregates: dict
+
+    def filter(self, *args, **kwargs) -> PerRow:
+        return dataclasses.replace(self, rows=self.rows.filter(*args, **kwargs))
+
+    def as_sql(self, connection) -> tuple[str, tuple]:
+        model = self.rows.model
+        grouped = model._base_manager.order_by().values("client_id").annotate(**self.aggregates)
+        sql, params = grouped.query.get_compiler(connection=connection).as_sql()
+        inner, inner_params = (
+            self.rows.order_by().query.get_compiler(connection=connection).as_sql()
+        )
+        table = f" FROM {connection.ops.quote_name(model._meta.db_table)}"
+        select, found, rest = sql.partition(table)
+        if not found or "%s" in rest:
+            raise QueryShapeError(f"{model.__name__}: the grouping is not over the rows alone")
+        limit = connection.ops.no_limit_value()
+        fence = " OFFSET 0" if limit is None else f" LIMIT {limit} OFFSET 0"
+        return f"{select} FROM ({inner}{fence}){table[5:]}{rest}", (*params, *inner_params)
+
+    def __iter__(self):
+        """Evaluated as it is (what the compiled cache below stands for)."""
+        connection = connections[router.db_for_read(self.rows.model)]
+        sql, params = self.as_sql(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            yield from (dict(zip(names, row, strict=True)) for row in cursor.fetchall())
+
+
 def decay_weight(age_days, half_life_days: int):
     """0.5 ** (age / half-life) as an expression, the exponent clamped against underflow."""
     exponent = Value(-math.log(2) / half_life_days, FloatField()) * age_days
@@ -134,14 +187,15 @@ def _weighted(weight, condition: Q | None = None, value=None):
     return Sum(Case(When(condition, then=then), default=Value(0.0)), output_field=FloatField())
 
 
-def _interaction_weight(tzinfo: dt.tzinfo, window: Window):
-    age = DaysBetween(_local_date(tzinfo), Value(window.as_of, DateField()))
+def _interaction_weight(window: Window):
+    age = DaysBetween(F("day"), Value(window.as_of, DateField()))
     return decay_weight(age, window.half_life_days)
 
 
-def _interaction_aggregates(tzinfo: dt.tzinfo) -> dict:
-    # The weight is an alias resolved once (building ~20 copies of it cost more than the SQL).
-    weight = F("recency")
+def _interaction_aggregates() -> dict:
+    weight = RowValue("recency", FloatField())
+    day = RowValue("day", DateField())
+    uninvoiced = RowValue("uninvoiced", IntegerField())
     minutes = Cast("minutes", FloatField())
     contact = Q(kind__in=CONTACT_KINDS)
     billable = Q(billable=True)
@@ -154,15 +208,15 @@ def _interaction_aggregates(tzinfo: dt.tzinfo) -> dict:
         "feelings": Count("pk", filter=has_feeling),
         "feelings_low": Count("pk", filter=Q(feeling__lt=0)),
         "feeling_sum": Sum("feeling"),
-        "last_distrust_on": Max(_local_date(tzinfo), filter=Q(flag_distrust=True)),
+        "last_distrust_on": Max(day, filter=Q(flag_distrust=True)),
         "w_entries": _weighted(weight),
         "w_contacts": _weighted(weight, contact),
         "w_minutes": _weighted(weight, value=minutes),
         "w_billable_minutes": _weighted(weight, billable, minutes),
         "w_feelings": _weighted(weight, has_feeling),
         "w_feeling_sum": _weighted(weight, has_feeling, Cast("feeling", FloatField())),
-        "uninvoiced_minutes": Sum(Cast("minutes", IntegerField()) * F("uninvoiced")),
-        "w_uninvoiced_minutes": Sum(minutes * Cast(F("uninvoiced"), FloatField()) * weight),
+        "uninvoiced_minutes": Sum(Cast("minutes", IntegerField()) * uninvoiced),
+        "w_uninvoiced_minutes": Sum(minutes * Cast(uninvoiced, FloatField()) * weight),
     }
     # Kinds and flags as 0/1 numbers summed: plain arithmetic, cheaper to build than 42
     # filtered aggregates, and the same SQL on both backends.
@@ -189,7 +243,7 @@ def _invoice_weight(window: Window):
 
 def _invoice_aggregates(window: Window) -> dict:
     as_of = Value(window.as_of, DateField())
-    weight = F("recency")
+    weight = RowValue("recency", FloatField())
     amount = Cast("amount", FloatField())
     # Settled = paid in full by D. Late = settled after its due day, or still unsettled past it.
     settled = Q(paid_on__isnull=False, paid_on__lte=window.as_of, paid_amount__gte=F("amount"))
@@ -234,7 +288,7 @@ def _invoice_aggregates(window: Window) -> dict:
 
 def _interaction_rows(
     *, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids: list[int] | None
-) -> QuerySet:
+) -> PerRow:
     start, end = _day_bounds(tzinfo, window)
     # The interaction table's own workspace column: ~8x faster than going through the client.
     rows = Interaction.objects.filter(
@@ -245,18 +299,13 @@ def _interaction_rows(
     )
     if client_ids is not None:
         rows = rows.filter(client_id__in=client_ids)
-    return (
-        rows.order_by()
-        .alias(
-            recency=_interaction_weight(tzinfo, window),
-            uninvoiced=_uninvoiced(tzinfo, window),
-        )
-        .values("client_id")
-        .annotate(**_prefixed(_interaction_aggregates(tzinfo)))
+    rows = rows.annotate(day=_local_date(tzinfo)).annotate(
+        recency=_interaction_weight(window), uninvoiced=_uninvoiced(window)
     )
+    return PerRow(rows, _prefixed(_interaction_aggregates()))
 
 
-def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
+def _uninvoiced(window: Window):
     """1 for billable work done after the client's latest invoice of the window (any, when it
     has none in the window), else 0: what the next invoice will carry. Work on the day of the
     invoice counts as invoiced (an invoice is written at the end of the work it bills)."""
@@ -275,7 +324,7 @@ def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
         Subquery(latest, output_field=DateField()), Value(NEVER_INVOICED, DateField())
     )
     return Case(
-        When(Q(billable=True) & Q(GreaterThan(_local_date(tzinfo), last_invoiced)), then=1),
+        When(Q(billable=True) & Q(GreaterThan(F("day"), last_invoiced)), then=1),
         default=0,
         output_field=IntegerField(),
     )
@@ -283,7 +332,7 @@ def _uninvoiced(tzinfo: dt.tzinfo, window: Window):
 
 def _invoice_rows(
     *, workspace_id: int, tzinfo: dt.tzinfo, window: Window, client_ids: list[int] | None
-) -> QuerySet:
+) -> PerRow:
     # Invoice days are plain dates: `tzinfo` is only there to match the other builder.
     rows = Invoice.objects.filter(
         workspace_id=workspace_id,
@@ -294,12 +343,8 @@ def _invoice_rows(
     )
     if client_ids is not None:
         rows = rows.filter(client_id__in=client_ids)
-    return (
-        rows.order_by()
-        .alias(recency=_invoice_weight(window))
-        .values("client_id")
-        .annotate(**_prefixed(_invoice_aggregates(window)))
-    )
+    rows = rows.annotate(recency=_invoice_weight(window))
+    return PerRow(rows, _prefixed(_invoice_aggregates(window)))
 
 
 # Up to this many clients are filtered in the query; more, and the whole workspace is read
@@ -430,8 +475,8 @@ def _inputs(connection, workspace_id: int, tzinfo: dt.tzinfo, window: Window, cl
 
 
 def _as_sql(build, connection, workspace_id, tzinfo, window, client_ids) -> tuple[str, tuple]:
-    queryset = build(workspace_id=workspace_id, tzinfo=tzinfo, window=window, client_ids=client_ids)
-    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    rows = build(workspace_id=workspace_id, tzinfo=tzinfo, window=window, client_ids=client_ids)
+    sql, params = rows.as_sql(connection)
     return sql, tuple(params)
 
 

@@ -45,6 +45,9 @@ STATUSES = [  # (status, share of the clients)
     (ClientStatus.OFFBOARDING, 0.04),
     (ClientStatus.ENDED, 0.15),
 ]
+# The most one entry may hold (the check interaction_minutes_max_a_day): the long tail of
+# lengths drawn below reaches past it once in a few million entries.
+MAX_MINUTES = 24 * 60
 KINDS = [  # (kind, weight, typical minutes)
     (InteractionKind.WORK_SESSION, 34, 90),
     (InteractionKind.MESSAGE, 18, 10),
@@ -190,7 +193,7 @@ def _interactions(size, workspace, clients, members, rng) -> Iterator[Interactio
                 author=client.owner if rng.random() < 0.8 else rng.choice(members),
                 kind=kind,
                 occurred_at=end - dt.timedelta(seconds=span * rng.random() ** 1.5),
-                minutes=max(1, int(rng.expovariate(1 / typical[kind]))),
+                minutes=min(MAX_MINUTES, max(1, int(rng.expovariate(1 / typical[kind])))),
                 billable=kind == InteractionKind.WORK_SESSION and rng.random() < 0.8,
                 feeling=max(-2, min(2, round(mood + rng.gauss(0, 0.8))))
                 if rng.random() < 0.6

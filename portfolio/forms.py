@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,16 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
     def __init__(self, *args, workspace: Workspace, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.workspace = workspace
+        # What is typed asks for the names that hold it (the list starts with the latest ones).
+        self.fields["client"].widget.attrs.update(
+            {
+                "hx-get": reverse("portfolio:client_suggestions", kwargs={"ws": workspace.slug}),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#client-names",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
 
     def clean_occurred_on(self):
         # What happened has happened: not tomorrow, not in 1900.

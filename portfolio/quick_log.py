@@ -1,6 +1,7 @@
 """What the quick log form needs, wherever it is shown (the workspace home, the client page, and
 the quick log's own answers): the form preset with the author's usual kind and minutes, with
-the client of the page when there is one."""
+the client of the page when there is one. The client names (for the field's suggestions) are
+for full pages: an answer that replaces the form leaves the page's list where it is."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from .models import Client, Feeling
 
 
 def quick_log_context(
-    *, workspace: Workspace, author: User, client: Client | None = None, form=None
+    *,
+    workspace: Workspace,
+    author: User,
+    client: Client | None = None,
+    form=None,
+    names: bool = True,
 ) -> dict:
     if form is None:
         defaults = selectors.interaction_defaults(workspace=workspace, author=author, client=client)
@@ -26,7 +32,7 @@ def quick_log_context(
         "log_form": form,
         "log_client": client,
         "feelings": [(f.value, f.label, f.face) for f in Feeling],
-        "client_names": []
-        if client
-        else [name for name, _code in selectors.client_choices(workspace=workspace)],
+        "client_names": selectors.client_suggestions(workspace=workspace)
+        if names and client is None
+        else [],
     }

@@ -7,6 +7,7 @@ app_name = "portfolio"
 urlpatterns = [
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),
+    path("clients/suggestions/", clients.client_suggestions, name="client_suggestions"),
     path("clients/trash/", clients.client_trash_list, name="client_trash"),
     path("clients/<uuid:code>/", clients.client_detail, name="client_detail"),
     path("clients/<uuid:code>/edit/", clients.client_edit, name="client_edit"),

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.htmx import wants_fragment
 from accounts.models import Role, User
@@ -88,6 +88,17 @@ def client_list(request: HttpRequest, *, trash: bool = False) -> HttpResponse:
 @workspace_role(Role.VIEWER)
 def client_trash_list(request: HttpRequest) -> HttpResponse:
     return client_list(request, trash=True)
+
+
+@require_GET
+@workspace_role(Role.MEMBER)
+def client_suggestions(request: HttpRequest) -> HttpResponse:
+    """The names the client field of an entry suggests for what is typed in it (its `client`),
+    as the options of its list."""
+    names = selectors.client_suggestions(
+        workspace=request.workspace, query=request.GET.get("client", "")[:200]
+    )
+    return render(request, "portfolio/_client_suggestions.html", {"names": names})
 
 
 @workspace_role(Role.MEMBER)

@@ -87,7 +87,11 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
     if form.errors:
         context = quick_log_context(
-            workspace=request.workspace, author=request.user, client=fixed_client, form=form
+            workspace=request.workspace,
+            author=request.user,
+            client=fixed_client,
+            form=form,
+            names=not wants_fragment(request),
         )
         if wants_fragment(request):
             response = render_fragment(request, QUICK_LOG, context, status=422)
@@ -101,7 +105,7 @@ def interaction_create(request: HttpRequest) -> HttpResponse:
             "portfolio:client_detail", ws=request.workspace.slug, code=interaction.client.code
         )
     context = quick_log_context(
-        workspace=request.workspace, author=request.user, client=fixed_client
+        workspace=request.workspace, author=request.user, client=fixed_client, names=False
     ) | {
         "item": selectors.TimelineItem(at=interaction.occurred_at, interaction=interaction),
         "just_logged": interaction,
@@ -204,7 +208,7 @@ def interaction_edit(request: HttpRequest, code) -> HttpResponse:
         {
             "form": form,
             "interaction": interaction,
-            "client_names": [n for n, _c in selectors.client_choices(workspace=request.workspace)],
+            "client_names": selectors.client_suggestions(workspace=request.workspace),
         },
         status=422 if form.errors else 200,
     )

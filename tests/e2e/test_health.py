@@ -59,6 +59,34 @@ def test_an_alert_is_snoozed_in_place_and_the_snooze_undone(dashboard: Page):
     assert page.evaluate("window.__marker") == "same page"  # never reloaded
 
 
+def test_each_button_of_an_alert_does_its_own_action_on_the_alerts_page(dashboard: Page):
+    """The buttons share one form and name their actions; the date of one's own is a form of
+    its own, which Enter in the field sends (it must not acknowledge)."""
+    page = dashboard
+    page.goto(f"{page.base_url}/w/{page.workspace.slug}/alerts/")
+    page.evaluate("window.__marker = 'same page'")
+    items = page.locator("li.alert-item")
+    expect(items.first).to_be_visible()
+    codes = [code.removeprefix("alert-") for code in items.evaluate_all("l => l.map(i => i.id)")]
+    assert len(codes) >= 2
+    first, second = (page.locator(f"#alert-{code}") for code in codes[:2])
+    day = page.workspace.today() + dt.timedelta(days=12)
+
+    first.locator("summary", has_text="More").click()
+    first.get_by_label("or until").fill(day.isoformat())
+    first.get_by_label("or until").press("Enter")
+    expect(page.locator(f"#alert-{codes[0]}")).to_contain_text("Snoozed until")
+
+    second.locator("summary", has_text="More").click()
+    second.get_by_role("button", name="Resolve").click()
+    expect(page.locator(f"#alert-{codes[1]}")).not_to_contain_text("Acknowledge")
+
+    snoozed, resolved = (Alert.objects.get(code=code) for code in codes[:2])
+    assert (snoozed.status, snoozed.snoozed_until) == (AlertStatus.SNOOZED, day)
+    assert resolved.status == AlertStatus.RESOLVED
+    assert page.evaluate("window.__marker") == "same page"  # never reloaded
+
+
 def open_the_portfolio(page: Page) -> None:
     page.goto(f"{page.base_url}/w/{page.workspace.slug}/portfolio/")
 

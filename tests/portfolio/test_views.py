@@ -95,6 +95,84 @@ def test_an_unknown_client_comes_back_as_422_keeping_what_was_typed(logged_in, m
     assert not Interaction.objects.exists()
 
 
+def test_the_client_names_come_with_the_page_and_not_with_every_answer(
+    logged_in, member, workspace
+):
+    """The names the client field suggests are on Today once, outside the form; the quick log's
+    answers replace the form and leave them there (at a thousand clients they were 39 KB)."""
+    ClientFactory(workspace=workspace, name="Atlas")
+    ClientFactory(workspace=workspace, name="Storm")
+    browser = logged_in(member)
+    suggestions = '<datalist id="ql-client-names">'
+
+    today = browser.get(url("home:today", workspace)).content.decode()
+    assert today.count(suggestions) == 1
+    assert suggestions not in today.split('id="quick-log"')[1].split("</form>")[0]
+    assert '<option value="Storm">' in today.split(suggestions)[1]
+
+    logged = log(browser, workspace, client="Atlas").content.decode()
+    refused = log(browser, workspace, client="Nobody").content.decode()
+    assert 'id="quick-log"' in logged and 'id="quick-log"' in refused
+    assert suggestions not in logged and suggestions not in refused
+
+    # Without script, the refused entry is a page of its own: its suggestions come with it.
+    page = browser.post(url("portfolio:interaction_create", workspace), {"client": "Nobody"})
+    assert page.status_code == 422 and suggestions in page.content.decode()
+
+
+def suggested(html: str, datalist: str = "ql-client-names") -> list[str]:
+    if datalist:
+        html = html.split(f'<datalist id="{datalist}">')[1].split("</datalist>")[0]
+    return re.findall(r'<option value="([^"]*)">', html)
+
+
+def test_the_client_field_suggests_the_names_or_companies_holding_what_is_typed(
+    logged_in, member, workspace, other_workspace
+):
+    ClientFactory(workspace=workspace, name="Padaria Estrela")
+    ClientFactory(workspace=workspace, name="Atlas", company="Estrela Holdings")
+    ClientFactory(workspace=workspace, name="Storm")
+    ClientFactory(workspace=workspace, name="Estrelado", status="ended")
+    ClientFactory(workspace=workspace, name="Estrela Velha", deleted_at=timezone.now())
+    ClientFactory(workspace=other_workspace, name="Estrela Norte")
+    suggestions = url("portfolio:client_suggestions", workspace)
+
+    response = logged_in(member).get(suggestions, {"client": "  ESTRELA "}, **HTMX)
+    assert response.status_code == 200
+    assert suggested(response.content.decode(), datalist="") == ["Atlas", "Padaria Estrela"]
+    nothing = logged_in(member).get(suggestions, {"client": "zzz"}, **HTMX)
+    assert suggested(nothing.content.decode(), datalist="") == []
+
+
+def test_a_large_workspace_suggests_its_latest_clients_first_and_never_every_name(
+    logged_in, member, workspace
+):
+    clients = [ClientFactory(workspace=workspace, name=f"Client {n:03d}") for n in range(70)]
+    now = timezone.now()
+    for client, hours_ago in ((clients[40], 3), (clients[65], 1), (clients[2], 2)):
+        InteractionFactory(client=client, occurred_at=now - dt.timedelta(hours=hours_ago))
+
+    today = logged_in(member).get(url("home:today", workspace)).content.decode()
+    names = suggested(today)
+    assert len(names) == 50
+    assert names[:3] == ["Client 065", "Client 002", "Client 040"]
+    assert names[3:6] == ["Client 000", "Client 001", "Client 003"]  # then by name
+    # Any of the 70 is still there for the typing: the field asks for what is typed.
+    field = today.split('id="ql-client"')[1].split(">")[0]
+    assert f'hx-get="{url("portfolio:client_suggestions", workspace)}"' in field
+    found = logged_in(member).get(
+        url("portfolio:client_suggestions", workspace), {"client": "069"}, **HTMX
+    )
+    assert suggested(found.content.decode(), datalist="") == ["Client 069"]
+    # The page that edits an entry suggests the same way.
+    entry = Interaction.objects.filter(client=clients[40]).get()
+    entry.author = member
+    entry.save()
+    edit = logged_in(member).get(url("portfolio:interaction_edit", workspace, code=entry.code))
+    assert suggested(edit.content.decode(), datalist="client-names")[:1] == ["Client 065"]
+    assert 'hx-target="#client-names"' in edit.content.decode()
+
+
 def test_undo_deletes_the_new_entry_and_undo_of_that_restores_it(logged_in, member, workspace):
     ClientFactory(workspace=workspace, name="Atlas")
     client = logged_in(member)

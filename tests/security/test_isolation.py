@@ -72,6 +72,7 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "workspace:invitation_revoke": WorkspaceURL(lambda o: {"code": o.invitation.code}, 403),
     "portfolio:client_list": WorkspaceURL(no_kwargs, 200),
     "portfolio:client_create": WorkspaceURL(no_kwargs, 403),
+    "portfolio:client_suggestions": WorkspaceURL(no_kwargs, 403),
     "portfolio:client_trash": WorkspaceURL(no_kwargs, 200),
     "portfolio:client_detail": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
     "portfolio:client_edit": WorkspaceURL(lambda o: {"code": o.client.code}, 403),
