@@ -58,10 +58,15 @@ def _history(workspace, end, **clients):
     ).order_by()
 
 
-def _latest(workspace, end, condition: Q, offset: int = 0) -> Subquery:
+def _latest(end, condition: Q, offset: int = 0) -> Subquery:
     """The time of the client's latest entry before `end` that meets `condition` (or the one
     `offset` entries earlier), found down its timeline's index, not by reading its history."""
-    entries = _history(workspace, end, client_id=OuterRef("pk")).filter(condition)
+    # By the client alone (its workspace is the client's): given the workspace too, a planner
+    # without fresh statistics combined both indexes and read the workspace's every entry for
+    # each client.
+    entries = Interaction.objects.filter(
+        client_id=OuterRef("pk"), deleted_at__isnull=True, occurred_at__lt=end
+    ).filter(condition)
     return Subquery(entries.order_by("-occurred_at").values("occurred_at")[offset : offset + 1])
 
 
@@ -126,11 +131,11 @@ def client_facts(
     clients = (
         portfolio_clients(workspace)
         .filter(pk__in=list(assessments))
-        .annotate(last_contact=_latest(workspace, end, Q(kind__in=CONTACT_KINDS)))
+        .annotate(last_contact=_latest(end, Q(kind__in=CONTACT_KINDS)))
     )
     if entries:
         feeling = Q(feeling__isnull=False)
-        clients = clients.annotate(cutoff=_latest(workspace, end, feeling, offset=entries - 1))
+        clients = clients.annotate(cutoff=_latest(end, feeling, offset=entries - 1))
     fields = ["pk", "status", "created_at", "started_on", "last_contact"]
     clients = list(clients.values(*fields, *(["cutoff"] if entries else [])))
     ids = [client["pk"] for client in clients]

@@ -104,8 +104,14 @@ class HealthSnapshot(models.Model):
     Workspace-relative figures (shares, concentration) are never stored: they are computed when
     read, so they are never stale."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="health_snapshots")
+    # No index of their own: each key leads a composite one (snapshot_one_per_day, the day's
+    # index), which serves it as well; every nightly pass rewrites a row per client.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="health_snapshots", db_index=False
+    )
     as_of = models.DateField()
     score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     band = models.CharField(max_length=10, choices=Band.choices)

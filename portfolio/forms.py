@@ -245,6 +245,7 @@ class InteractionForm(HiddenErrorsShown, forms.Form):
                 _("No client called “%(name)s”. Pick one from the list, or add the client first."),
                 params={"name": name},
             )
+        client.workspace = self.workspace  # the one it was found in, not read again
         return client
 
     def when(self) -> dict:

@@ -234,10 +234,13 @@ class Interaction(models.Model):
     client is a plain conditional aggregate on SQLite and PostgreSQL alike."""
 
     # Denormalised from the client (services keep them equal): scoping and the per-workspace
-    # aggregates filter this table alone, without joining clients.
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="interactions")
-    # Its own index would only repeat the timeline's first column (and the planner, taking it
-    # for being narrower, read a client's whole history to find a window of it).
+    # aggregates filter this table alone, without joining clients. Neither key has an index of
+    # its own: each would only repeat the first column of a composite one below, and the
+    # planner, taking it for being narrower, read a whole history (the client's, or the
+    # workspace's, for every client) to find a window of it.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="interactions", db_index=False
+    )
     client = models.ForeignKey(
         Client, on_delete=models.CASCADE, related_name="interactions", db_index=False
     )

@@ -182,7 +182,7 @@ def interaction_log(
     date_only = occurred_at is None and occurred_on is not None
     when = noon_in(workspace, occurred_on) if date_only else (occurred_at or timezone.now())
     interaction = Interaction(
-        workspace_id=client.workspace_id,
+        workspace=workspace,
         client=client,
         author=author,
         kind=kind,
