@@ -161,6 +161,9 @@ def latest_snapshots(
     return {snapshot.client_id: snapshot for snapshot in snapshots}
 
 
+LOOKUP_FENCE = 10**9
+
+
 def _latest_of(workspace: Workspace, clients) -> QuerySet[HealthSnapshot]:
     """The newest snapshot of each of `clients` (a queryset).
 
@@ -171,9 +174,10 @@ def _latest_of(workspace: Workspace, clients) -> QuerySet[HealthSnapshot]:
     newest = (
         HealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-as_of").values("pk")[:1]
     )
-    return HealthSnapshot.objects.filter(
-        workspace=workspace, pk__in=clients.values(newest_pk=Subquery(newest))
-    )
+    # The limit (never reached) keeps the planner from pulling the clients' subquery up into
+    # the join, where it ran each client's lookup twice.
+    newest_of_each = clients.order_by().values(newest_pk=Subquery(newest))[:LOOKUP_FENCE]
+    return HealthSnapshot.objects.filter(workspace=workspace, pk__in=newest_of_each)
 
 
 def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
