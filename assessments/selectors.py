@@ -206,7 +206,7 @@ def _shares(rows: list[PortfolioRow]) -> None:
 
 
 class _ClientSeen(NamedTuple):
-    """What an overview reads of a client (a Client has the same names)."""
+    """What a portfolio summary reads of a client (a Client has the same names)."""
 
     pk: int
     status: str
@@ -215,30 +215,42 @@ class _ClientSeen(NamedTuple):
 
 
 class _HealthSeen(NamedTuple):
-    """What an overview reads of a snapshot (a HealthSnapshot has the same names)."""
+    """What a portfolio summary reads of a snapshot (a HealthSnapshot has the same names)."""
 
     band: str
     confidence: str
+    score: int
+    trend_30d: int | None
     minutes: int
     revenue: float
 
+    def get_band_display(self) -> str:
+        return Band(self.band).label
 
-def portfolio_overview(*, workspace: Workspace) -> tuple[Overview, int]:
-    """`overview(portfolio_rows(…))` and the number of clients, for Today: read as two narrow
-    lists of values, not a model per client and per snapshot (a third of the time)."""
+
+def portfolio_summaries(*, workspace: Workspace) -> list[PortfolioRow]:
+    """`portfolio_rows` as the portfolio page and Today read them, in the same order: as two
+    narrow lists of values, not a model per client and per snapshot (half the page's time).
+    A row's client is its pk, status, name and code; its snapshot, the band, confidence,
+    score, trend, minutes and revenue."""
     clients = portfolio_clients(workspace)
     health = {
         client_id: _HealthSeen(*values)
         for client_id, *values in _latest_of(workspace, clients).values_list(
-            "client_id", "band", "confidence", "minutes", "revenue"
+            "client_id", *_HealthSeen._fields
         )
     }
     rows = [
         PortfolioRow(_ClientSeen(*values), health.get(values[0]))  # type: ignore[arg-type]
-        # In the list's order, so that a tie for the largest client goes the same way.
-        for values in clients.order_by("name").values_list("pk", "status", "name", "code")
+        for values in clients.order_by("name").values_list(*_ClientSeen._fields)
     ]
     _shares(rows)
+    return rows
+
+
+def portfolio_overview(*, workspace: Workspace) -> tuple[Overview, int]:
+    """`overview(portfolio_rows(…))` and the number of clients, for Today; two queries."""
+    rows = portfolio_summaries(workspace=workspace)
     return overview(rows), len(rows)
 
 

@@ -127,7 +127,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @workspace_role(Role.VIEWER)
 def portfolio(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
-    rows = selectors.portfolio_rows(workspace=workspace)
+    rows = selectors.portfolio_summaries(workspace=workspace)
     context = _table_context(request, rows)
     if wants_fragment(request) and request.htmx.target == "client-table":
         return render(request, "home/portfolio.html#client-table", context)
