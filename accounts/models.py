@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from .display import ChoiceLabels
 from .fields import NameField
 
 
@@ -296,7 +297,7 @@ class MembershipQuerySet(WorkspaceQuerySet):
         return self.filter(role=Role.OWNER)
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """A user's place in a workspace. The role decides what they may change."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.display import ChoiceLabels
 from accounts.models import Workspace, WorkspaceQuerySet
 from portfolio.models import Client
 
@@ -98,7 +99,7 @@ class HealthSnapshotQuerySet(WorkspaceQuerySet):
         return self.order_by("client_id", "-as_of")
 
 
-class HealthSnapshot(models.Model):
+class HealthSnapshot(ChoiceLabels, models.Model):
     """A client's health as of one day: one per client per day. Evidence is stored as codes
     with numbers and rendered in the reader's language, so one snapshot reads in every language.
     Workspace-relative figures (shares, concentration) are never stored: they are computed when
@@ -200,7 +201,7 @@ class AgreedStep(models.Model):
         return f"{self.client}: {self.step} until {self.check_on}"
 
 
-class Boundary(models.Model):
+class Boundary(ChoiceLabels, models.Model):
     """One of the user's own lines, e.g. "alert me when a client pays late twice". What
     `threshold` and `span` (days or entries) mean depends on the kind: assessments.boundaries."""
 
@@ -257,7 +258,7 @@ class AlertQuerySet(WorkspaceQuerySet):
         return self.unresolved().exclude(status=AlertStatus.SNOOZED, snoozed_until__gt=today)
 
 
-class Alert(models.Model):
+class Alert(ChoiceLabels, models.Model):
     """A boundary crossed by a client. At most one unresolved per client and boundary; it
     resolves itself when the condition clears."""
 

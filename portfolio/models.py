@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from accounts.display import ChoiceLabels
 from accounts.fields import NameField
 from accounts.models import Workspace, WorkspaceQuerySet
 
@@ -65,7 +66,7 @@ class ClientQuerySet(WorkspaceQuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
-class Client(models.Model):
+class Client(ChoiceLabels, models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="clients")
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = NameField(_("name"), max_length=200)
@@ -229,7 +230,7 @@ class InteractionQuerySet(WorkspaceQuerySet):
         return self.filter(deleted_at__isnull=True, client__deleted_at__isnull=True)
 
 
-class Interaction(models.Model):
+class Interaction(ChoiceLabels, models.Model):
     """One logged event. Flags are one boolean column each, so that counting any flag per
     client is a plain conditional aggregate on SQLite and PostgreSQL alike."""
 
@@ -368,7 +369,7 @@ class InvoiceQuerySet(WorkspaceQuerySet):
         return self.filter(void=False, deleted_at__isnull=True)
 
 
-class Invoice(models.Model):
+class Invoice(ChoiceLabels, models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invoices")
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invoices")
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -488,7 +489,7 @@ IMPORT_PHRASES = {
 }
 
 
-class ImportBatch(models.Model):
+class ImportBatch(ChoiceLabels, models.Model):
     """One import, kept so it can be listed, followed while it runs, and undone as a whole.
 
     Progress is written outside the import's transaction so a polling request can see it.

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.display import ChoiceLabels
 from accounts.models import Workspace, WorkspaceQuerySet
 from portfolio.models import Client
 
@@ -27,7 +28,7 @@ class ReviewQuerySet(WorkspaceQuerySet):
         return self.filter(status__in=(ReviewStatus.IN_PROGRESS, ReviewStatus.DECIDED))
 
 
-class Review(models.Model):
+class Review(ChoiceLabels, models.Model):
     """A guided "should I end this relationship?" review of one client by one person.
 
     `answers` (steps 2-4: feelings, whose side it is, what it costs) are private to the author
@@ -91,7 +92,7 @@ class Review(models.Model):
         return f"{self.client} · {self.started_at:%Y-%m-%d}"
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """Some time after a decision: how do you feel now, was it the right call?"""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
