@@ -398,7 +398,8 @@ def table(clients: int, measured: dict[str, Measured]) -> str:
 
 
 def load_test(args) -> dict:
-    """The locust test: 20 people, 1–3 s between actions, 5 a second spawned, 60 s."""
+    """The locust test: 20 people, 1–3 s between actions, 5 a second spawned, 60 s; the
+    figures from the moment the last of them has logged in (bench/locustfile.py)."""
     prefix = Path(tempfile.mkdtemp()) / "locust"
     subprocess.run(
         [
