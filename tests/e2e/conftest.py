@@ -12,10 +12,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
+from pytest_django.live_server_helper import LiveServer
 from slugify import slugify
 
 # Playwright's sync API runs an event loop in the test thread; the live server's database
@@ -53,6 +57,46 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+class _OneRequestAtATime(ThreadedWSGIServer):
+    """The live server's threads, each request answered whole before the next begins."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time on SQLite.
+
+    There each of the server's threads opens its own connection to the test database, which
+    lives in memory in SQLite's shared cache. That cache locks whole tables and does not wait
+    for them. So two requests at once failed with "database table is locked": the client
+    field's suggestions fetched while the quick log is sent. PostgreSQL, like a real server
+    with a database file, waits, so there the threads answer together."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if connection.vendor == "sqlite":
+        server.thread.server_class = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
