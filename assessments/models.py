@@ -267,6 +267,17 @@ class Alert(ChoiceLabels, models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="alerts")
     boundary = models.ForeignKey(Boundary, on_delete=models.CASCADE, related_name="alerts")
     severity = models.CharField(max_length=8, choices=Severity.choices)
+    # The order alerts are shown in, most severe first: kept by the database, so that an index
+    # holds the alerts in that order and Today's first five are read, not all of them sorted.
+    severity_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(severity=Severity.CRITICAL, then=models.Value(0)),
+            models.When(severity=Severity.WARNING, then=models.Value(1)),
+            default=models.Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     # [code, {params}], rendered in the reader's language by assessments.explain.
     evidence = models.JSONField(default=list)
@@ -303,6 +314,12 @@ class Alert(ChoiceLabels, models.Model):
         indexes = [
             # The dashboard's and the client page's list of what needs attention.
             models.Index(fields=["workspace", "status"], name="alert_ws_status_idx"),
+            # The same list in the order it is shown (alerts_showing), the resolved left out.
+            models.Index(
+                fields=["workspace", "severity_rank", "-opened_at", "-id"],
+                condition=~models.Q(status="resolved"),
+                name="alert_ws_showing_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:

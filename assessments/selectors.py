@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Avg, Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Avg, FloatField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast
 
 from accounts.models import Membership, Role, Workspace
@@ -35,11 +35,8 @@ SPARKLINE_DAYS = 90
 SNOOZE_DAYS = 7
 # The owner filter's choice of clients that nobody looks after.
 NO_OWNER = "none"
-SEVERITY_ORDER = Case(
-    When(severity="critical", then=Value(0)),
-    When(severity="warning", then=Value(1)),
-    default=Value(2),
-)
+# Most severe first, newest first: the order of the alerts' index (alert_ws_showing_order_idx).
+SHOWING_ORDER = ("severity_rank", "-opened_at", "-pk")
 
 
 def scoring_settings(workspace: Workspace) -> ScoringSettings:
@@ -365,7 +362,7 @@ def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=
     alerts = (
         _alerts_showing_query(workspace)
         .select_related("client", "boundary", "handled_by")
-        .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
+        .order_by(*SHOWING_ORDER)
     )
     if client is not None:
         alerts = alerts.filter(client=client)
@@ -385,7 +382,7 @@ def alerts_list(
     alerts = (
         _alerts_showing_query(workspace)
         .select_related("client", "boundary", "handled_by")
-        .order_by(SEVERITY_ORDER, "-opened_at", "-pk")
+        .order_by(*SHOWING_ORDER)
     )
     if severity:
         alerts = alerts.filter(severity=severity)

@@ -70,6 +70,21 @@ def test_alerts_are_listed_most_severe_first_then_newest(workspace, owner, logge
     assert listed(page) == codes([new_critical, old_critical, warning, info])
 
 
+def test_an_alert_that_grows_severe_moves_up_as_the_check_of_the_lines_changes_it(
+    workspace, owner, logged_in
+):
+    """The order is kept by the database (a rank computed from the severity): it follows a
+    severity changed in bulk, as the check of the lines changes it."""
+    first, second = make_alerts(workspace, 2)
+    second.severity = "critical"
+    Alert.objects.bulk_update([second], ["severity"])
+    page = logged_in(owner).get(alerts_url(workspace)).content.decode()
+    assert listed(page) == codes([second, first])
+    Alert.objects.filter(pk=second.pk).update(severity="info")
+    page = logged_in(owner).get(alerts_url(workspace)).content.decode()
+    assert listed(page) == codes([first, second])
+
+
 def test_the_page_lists_what_asks_for_attention_as_the_other_pages_do(workspace, owner, logged_in):
     """Open and acknowledged alerts, and snoozed ones whose day came; not those snoozed to a
     later day, resolved ones, or those of a client in the trash."""
