@@ -356,14 +356,20 @@ def _alerts_showing_query(workspace: Workspace):
     )
 
 
-def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=None) -> list:
-    """Alerts that ask for attention now, most severe and newest first (sorted and cut in
-    SQL: a large workspace can have thousands)."""
-    alerts = (
+def _alerts_shown(workspace: Workspace):
+    """`_alerts_showing_query` as the lists show it: with its client, line and handler, in the
+    order of the alerts' index."""
+    return (
         _alerts_showing_query(workspace)
         .select_related("client", "boundary", "handled_by")
         .order_by(*SHOWING_ORDER)
     )
+
+
+def alerts_showing(*, workspace: Workspace, client: Client | None = None, limit=None) -> list:
+    """Alerts that ask for attention now, most severe and newest first (sorted and cut in
+    SQL: a large workspace can have thousands)."""
+    alerts = _alerts_shown(workspace)
     if client is not None:
         alerts = alerts.filter(client=client)
     return list(alerts[:limit] if limit else alerts)
@@ -379,11 +385,7 @@ def alerts_list(
     """The alerts of `alerts_showing` (open, acknowledged, and snoozed ones whose date came),
     filtered by severity, client name or company, and the client's owner (a user id, or
     `NO_OWNER`); lazy, for a paginator to count and cut in SQL."""
-    alerts = (
-        _alerts_showing_query(workspace)
-        .select_related("client", "boundary", "handled_by")
-        .order_by(*SHOWING_ORDER)
-    )
+    alerts = _alerts_shown(workspace)
     if severity:
         alerts = alerts.filter(severity=severity)
     if search:

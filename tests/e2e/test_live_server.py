@@ -27,17 +27,16 @@ def test_quick_logs_and_suggestions_sent_together_are_each_answered_whole(live_s
     browser.force_login(user)
     session = browser.cookies[settings.SESSION_COOKIE_NAME].value
     home = f"{live_server.url}/w/{workspace.slug}/"
-    first = urllib.request.urlopen(
-        urllib.request.Request(
-            home, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    opening = urllib.request.Request(
+        home, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    )
+    with urllib.request.urlopen(opening) as first:
+        csrf = next(
+            value.split("=", 1)[1].split(";", 1)[0]
+            for name, value in first.headers.items()
+            if name.lower() == "set-cookie" and value.startswith(settings.CSRF_COOKIE_NAME)
         )
-    )
-    csrf = next(
-        value.split("=", 1)[1].split(";", 1)[0]
-        for name, value in first.headers.items()
-        if name.lower() == "set-cookie" and value.startswith(settings.CSRF_COOKIE_NAME)
-    )
-    token = TOKEN.search(first.read().decode()).group(1)
+        token = TOKEN.search(first.read().decode()).group(1)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
     def send(n: int) -> int:
