@@ -126,8 +126,11 @@ class InteractionEvent(_event_model(Interaction, INTERACTION_FIELDS, "BaseIntera
     class Meta:
         indexes = [
             models.Index(fields=["workspace", "-pgh_created_at"], name="audit_entry_ws_idx"),
-            # A client's history on its page.
-            models.Index(fields=["client", "-pgh_created_at"], name="audit_entry_client_idx"),
+            # A client's history on its page, in the order it is read (the newest few of each
+            # kind are one short step down it; without the tie-break, every one was sorted).
+            models.Index(
+                fields=["client", "-pgh_created_at", "-pgh_id"], name="audit_entry_client_idx"
+            ),
         ]
 
 
@@ -135,7 +138,9 @@ class InvoiceEvent(_event_model(Invoice, INVOICE_FIELDS, "BaseInvoiceEvent")):
     class Meta:
         indexes = [
             models.Index(fields=["workspace", "-pgh_created_at"], name="audit_invoice_ws_idx"),
-            models.Index(fields=["client", "-pgh_created_at"], name="audit_invoice_client_idx"),
+            models.Index(
+                fields=["client", "-pgh_created_at", "-pgh_id"], name="audit_invoice_client_idx"
+            ),
         ]
 
 

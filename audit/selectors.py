@@ -64,33 +64,43 @@ def feed(
     """(created_at, event id, kind code) of every event of these kinds in the workspace, newest
     first; only the client's own (and its entries' and invoices') when a client is given, only
     those made by one person when `person_id` is."""
-    parts = []
-    for code in kinds:
-        events = (
-            KINDS[code].event_model.objects.for_workspace(workspace).exclude(pgh_label=BASELINE)
-        )
-        if client is not None and code == "client":
-            events = events.filter(pgh_obj_id=client.pk)
-        elif client is not None:
-            events = events.filter(client_id=client.pk)
-        if person_id is not None:
-            events = events.filter(pgh_context__user=person_id)
-        parts.append(
-            events.annotate(audit_kind=Value(code, output_field=CharValue())).values_list(
-                "pgh_created_at", "pgh_id", "audit_kind"
-            )
-        )
+    parts = [_events(workspace, code, person_id=person_id, client=client) for code in kinds]
     first, *rest = parts
     combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("-pgh_created_at", "-pgh_id")
+    # Changes of one transaction share their moment, and two kinds can share an id.
+    return combined.order_by(*NEWEST_FIRST, "-audit_kind")
+
+
+NEWEST_FIRST = ("-pgh_created_at", "-pgh_id")
+
+
+def _events(workspace: Workspace, code: str, *, person_id=None, client=None) -> QuerySet:
+    """The rows of `feed` of one kind."""
+    events = KINDS[code].event_model.objects.for_workspace(workspace).exclude(pgh_label=BASELINE)
+    if client is not None and code == "client":
+        events = events.filter(pgh_obj_id=client.pk)
+    elif client is not None:
+        events = events.filter(client_id=client.pk)
+    if person_id is not None:
+        events = events.filter(pgh_context__user=person_id)
+    return events.annotate(audit_kind=Value(code, output_field=CharValue())).values_list(
+        "pgh_created_at", "pgh_id", "audit_kind"
+    )
 
 
 RECENT = 8  # the changes the client page shows; the rest is one link away
 
 
 def recent_changes(*, workspace: Workspace, client: Client) -> dict[str, Any]:
-    """The client's latest changes as lines, and whether there are more."""
-    shown = list(feed(workspace=workspace, kinds=list(CLIENT_KINDS), client=client)[: RECENT + 1])
+    """The client's latest changes as lines, and whether there are more.
+
+    The newest of `feed`, read kind by kind (each kind's newest few, one step down its index)
+    and merged here: PostgreSQL sorts the whole union first, every entry a busy client has."""
+    newest = []
+    for code in CLIENT_KINDS:
+        newest += _events(workspace, code, client=client).order_by(*NEWEST_FIRST)[: RECENT + 1]
+    newest.sort(reverse=True)  # (moment, id, kind), as `feed` orders them
+    shown = newest[: RECENT + 1]
     return {"lines": lines(workspace=workspace, page=shown[:RECENT]), "more": len(shown) > RECENT}
 
 

@@ -153,3 +153,29 @@ def test_a_reviews_private_answers_never_appear(workspace, owner, logged_in):
     html = logged_in(owner).get(url("audit:activity", workspace)).content.decode()
     assert "Keep as is" in html
     assert "SECRET" not in html
+
+
+def test_a_clients_recent_changes_are_the_newest_of_its_whole_history(workspace, owner):
+    from audit.kinds import CLIENT_KINDS
+    from audit.selectors import RECENT, feed, recent_changes
+    from portfolio import services as portfolio
+    from tests.factories import InvoiceFactory
+
+    client = ClientFactory(workspace=workspace, name="Busy Co")
+    other = ClientFactory(workspace=workspace, name="Other Co")
+    InteractionFactory.create_batch(6, client=client, author=owner)
+    InvoiceFactory.create_batch(3, client=client)
+    portfolio.client_update(client=client, version=client.version, notes="Asks a lot")
+    InteractionFactory.create_batch(4, client=client, author=owner)
+    InteractionFactory.create_batch(5, client=other, author=owner)
+
+    whole = list(feed(workspace=workspace, kinds=list(CLIENT_KINDS), client=client))
+    recent = recent_changes(workspace=workspace, client=client)
+    assert len(whole) > RECENT + 1
+    assert [(line.kind.code, line.event.pgh_id) for line in recent["lines"]] == [
+        (code, event_id) for _at, event_id, code in whole[:RECENT]
+    ]
+    assert recent["more"]
+
+    quiet = recent_changes(workspace=workspace, client=other)
+    assert len(quiet["lines"]) == 6 and not quiet["more"]  # created, and five entries
