@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.display import ChoiceLabels
@@ -98,6 +100,20 @@ class HealthSnapshotQuerySet(WorkspaceQuerySet):
     def latest_per_client(self) -> HealthSnapshotQuerySet:
         return self.order_by("client_id", "-as_of")
 
+    def latest_marks_follow(self, *, client_ids, as_of: dt.date) -> None:
+        """Move the clients' "latest" mark to their snapshots of `as_of` (just written), unless
+        a later day's stands: two steps down the (client, day) index per client.
+
+        Whoever writes snapshots calls this (saving one does): a later day's snapshot written
+        by another transaction at the same moment can leave a client with two marks, until
+        its next snapshot is written (readers keep the newest)."""
+        ids = list(client_ids)
+        self.filter(client_id__in=ids, is_latest=True, as_of__lt=as_of).update(is_latest=False)
+        later = HealthSnapshot.objects.filter(client_id=OuterRef("client_id"), as_of__gt=as_of)
+        self.filter(client_id__in=ids, as_of=as_of, is_latest=False).exclude(Exists(later)).update(
+            is_latest=True
+        )
+
 
 class HealthSnapshot(ChoiceLabels, models.Model):
     """A client's health as of one day: one per client per day. Evidence is stored as codes
@@ -135,6 +151,12 @@ class HealthSnapshot(ChoiceLabels, models.Model):
     # The settings it was computed with: weights, half-life, window, target rate.
     settings = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
+    # Since when the client's data has changed without this being computed again (its rescore
+    # is queued): a page showing this client alone computes the score it shows. None: current.
+    stale_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # The client's newest snapshot (kept by `latest_marks_follow`): the pages read every
+    # client's current health along one short index, whatever the days of history kept.
+    is_latest = models.BooleanField(default=False, editable=False)
 
     objects = HealthSnapshotQuerySet.as_manager()
 
@@ -154,12 +176,22 @@ class HealthSnapshot(ChoiceLabels, models.Model):
             ),
         ]
         indexes = [
-            # The dashboard: every client's latest snapshot, and the 90-day sparklines.
+            # The 90-day sparklines, and a day's snapshots of the workspace.
             models.Index(fields=["workspace", "as_of"], name="snapshot_ws_day_idx"),
+            # Every client's current health (the dashboard, the portfolio, its totals).
+            models.Index(
+                fields=["workspace", "client"],
+                condition=models.Q(is_latest=True),
+                name="snapshot_ws_latest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.client} {self.as_of}: {self.score}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        HealthSnapshot.objects.latest_marks_follow(client_ids=[self.client_id], as_of=self.as_of)
 
 
 class AgreedStep(models.Model):

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Avg, FloatField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
 from accounts.models import Membership, Role, Workspace
@@ -158,23 +158,18 @@ def latest_snapshots(
     return {snapshot.client_id: snapshot for snapshot in snapshots}
 
 
-LOOKUP_FENCE = 10**9
+def latest_snapshots_query(*, workspace: Workspace, client_ids) -> QuerySet[HealthSnapshot]:
+    """The clients' newest snapshots, as a query (to update them, or to read them in part)."""
+    clients = Client.objects.for_workspace(workspace).filter(pk__in=list(client_ids))
+    return _latest_of(workspace, clients)
 
 
 def _latest_of(workspace: Workspace, clients) -> QuerySet[HealthSnapshot]:
-    """The newest snapshot of each of `clients` (a queryset).
-
-    Looked up client by client (one step down the (client, as_of) index each), so the cost
-    is the number of clients, whatever the number of days of history kept. Compared snapshot
-    by snapshot, it grew with every day the app ran.
-    """
-    newest = (
-        HealthSnapshot.objects.filter(client=OuterRef("pk")).order_by("-as_of").values("pk")[:1]
-    )
-    # The limit (never reached) keeps the planner from pulling the clients' subquery up into
-    # the join, where it ran each client's lookup twice.
-    newest_of_each = clients.order_by().values(newest_pk=Subquery(newest))[:LOOKUP_FENCE]
-    return HealthSnapshot.objects.filter(workspace=workspace, pk__in=newest_of_each)
+    """The newest snapshot of each of `clients` (a queryset), by the mark its writer keeps:
+    the cost is the number of clients, whatever the number of days of history kept (compared
+    snapshot by snapshot, it grew with every day the app ran)."""
+    marked = HealthSnapshot.objects.filter(workspace=workspace, is_latest=True, client__in=clients)
+    return marked.order_by("as_of")  # the newest last: a dict of them keeps it
 
 
 def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:

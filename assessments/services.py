@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,9 +31,14 @@ TREND_DAYS = 30
 LOOKBACK_DAYS = (TREND_DAYS, 60)
 # How far back the history charts look, and so how far an import of past history is replayed.
 HISTORY_DAYS = 90
-# Rescoring this many clients for today takes a few milliseconds: done at once, on commit, so
-# the page the user returns to already shows it. Larger changes go to the worker.
+# Without a queue of its own (the immediate task backend: development, the tests), a change to
+# this many clients is rescored at once, on commit, so that the next page shows it. Larger
+# changes go to the worker.
 INLINE_CLIENTS = 20
+# With a queue (a worker runs), every change is rescored by the worker a moment later: the
+# request that made it does not wait for the scoring (for a busy client, most of its time),
+# and entries logged one after another (a meeting's notes, a day's work) are scored once.
+RESCORE_DELAY = dt.timedelta(seconds=3)
 
 SNAPSHOT_FIELDS = [
     "score",
@@ -50,6 +56,7 @@ SNAPSHOT_FIELDS = [
     "formula_version",
     "settings",
     "computed_at",
+    "stale_since",
 ]
 
 
@@ -273,6 +280,7 @@ def snapshots_write(
         unique_fields=["client", "as_of"],
         update_fields=SNAPSHOT_FIELDS,
     )
+    HealthSnapshot.objects.latest_marks_follow(client_ids=assessments, as_of=as_of)
     return assessments
 
 
@@ -328,6 +336,9 @@ def clients_changed_rescore(*, workspace_id: int, client_ids, since: dt.date | N
     ids = sorted(client_ids)
     today = workspace.today()
     past_changed = since is not None and since < today
+    if tasks.rescore_clients.get_backend().supports_defer:
+        _rescore_soon(workspace, ids, since=since if past_changed else None)
+        return
     if len(ids) <= INLINE_CLIENTS:
         try:
             # After a change to the past, the stored earlier days are stale until the worker
@@ -351,6 +362,43 @@ def clients_changed_rescore(*, workspace_id: int, client_ids, since: dt.date | N
         client_ids=ids,
         since=since.isoformat() if past_changed else None,
     )
+
+
+def _rescore_soon(workspace: Workspace, ids: list[int], *, since: dt.date | None) -> None:
+    """Queue the clients' rescore (and their history's replay from `since`) for a moment from
+    now. Their latest snapshots are marked stale meanwhile, so that a page showing one of them
+    alone computes its score. A client whose rescore is queued already for that moment (its
+    mark in the cache lasts as long as the delay) is left to it; a change to the past is
+    always queued, since its replay reaches further."""
+    snapshots_outdate(workspace=workspace, client_ids=ids)
+    if since is None:
+        ids = [client_id for client_id in ids if _first_change_of_moment(client_id)]
+        if not ids:
+            return
+    # A second past the mark's end: every change the mark turned away is committed by then.
+    run_after = timezone.now() + RESCORE_DELAY + dt.timedelta(seconds=1)
+    tasks.rescore_clients.using(run_after=run_after).enqueue(
+        workspace_id=workspace.pk,
+        client_ids=ids,
+        since=since.isoformat() if since else None,
+    )
+
+
+def _first_change_of_moment(client_id: int) -> bool:
+    try:
+        return cache.add(f"rescore-queued:{client_id}", True, RESCORE_DELAY.total_seconds())
+    except Exception:  # the cache is down: queue it again rather than lose it
+        logger.warning("The cache did not answer; client %s is rescored once more", client_id)
+        return True
+
+
+def snapshots_outdate(*, workspace: Workspace, client_ids) -> int:
+    """Mark the clients' latest snapshots stale (their data changed; the rescore is queued).
+    Returns how many were marked."""
+    latest = selectors.latest_snapshots_query(workspace=workspace, client_ids=client_ids)
+    return HealthSnapshot.objects.filter(
+        pk__in=latest.values("pk"), stale_since__isnull=True
+    ).update(stale_since=timezone.now())
 
 
 def workspace_rescore_later(workspace: Workspace) -> None:

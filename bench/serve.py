@@ -103,12 +103,14 @@ def build(clients: int, args) -> str:
     with psycopg.connect(server, autocommit=True) as connection:
         query = "SELECT 1 FROM pg_database WHERE datname = %s"
         exists = connection.execute(query, [name]).fetchone()
-        if exists and args.keep:
-            print(f"{name}: kept")
-            return url
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
+        if not (exists and args.keep):
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
     env = server_env(url) | {"DJANGO_SETTINGS_MODULE": "config.settings"}
+    if exists and args.keep:
+        manage(env, "migrate", "--noinput", "-v0")  # to the schema of the code measured
+        print(f"{name}: kept")
+        return url
     started = time.monotonic()
     manage(env, "migrate", "--noinput", "-v0")
     interactions = args.interactions_per_client * clients
@@ -128,12 +130,14 @@ def build(clients: int, args) -> str:
 
 
 class Server:
-    """gunicorn serving the app in production mode, as the deployment runs it."""
+    """gunicorn serving the app in production mode, as the deployment runs it, with the task
+    worker beside it: the rescores that the quick logs queue run on the same two cores."""
 
     def __init__(self, url: str, workers: int) -> None:
         self.env = server_env(url)
         self.workers = workers
         self.process: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
         manage(self.env, "collectstatic", "--noinput", "-v0")
@@ -148,6 +152,9 @@ class Server:
             cwd=ROOT,
             env=self.env,
         )
+        self.worker = subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--no-reload", "-v0"], cwd=ROOT, env=self.env
+        )
         for _ in range(100):
             try:
                 if request("GET", "/healthz")[0] == 200:
@@ -158,9 +165,10 @@ class Server:
         raise RuntimeError("gunicorn did not answer /healthz")
 
     def __exit__(self, *exc) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=30)
+        for process in (self.process, self.worker):
+            if process is not None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
 
     def pids(self) -> list[int]:
         """The workers' process ids (children of the gunicorn master)."""

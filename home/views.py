@@ -4,10 +4,13 @@ departures) and a client's health panel with its reviews."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.htmx import wants_fragment
@@ -164,6 +167,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 HISTORY_DAYS = 180
+# How long the health panel asks again for a client's queued rescore (a worker that is down
+# leaves it to the nightly pass).
+RESCORE_WAIT = dt.timedelta(minutes=2)
 
 
 @workspace_role(Role.VIEWER)
@@ -176,8 +182,10 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         client.pk
     )
     row = selectors.portfolio_row(workspace=workspace, client=client, snapshot=snapshot)
-    if snapshot is None and client.status != ClientStatus.ENDED:
-        # Not scored yet (its rescore is still queued): computed now, stored by the rescore.
+    stale_since = snapshot.stale_since if snapshot else None
+    if (snapshot is None or stale_since) and client.status != ClientStatus.ENDED:
+        # Not scored yet, or changed since (its rescore is queued): computed now, stored by
+        # the rescore. The panel asks again a moment later for the alerts the rescore raises.
         snapshot = services.snapshot_compute(workspace=workspace, client_id=client.pk)
     evidence = snapshot.evidence_count if snapshot else 0
     history = selectors.score_histories(
@@ -195,6 +203,7 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         "alerts": selectors.alerts_showing(workspace=workspace, client=client),
         "reviews": review_selectors.client_reviews(client=client),
         "decision_labels": dict(DECISIONS),
+        "rescore_queued": bool(stale_since) and timezone.now() - stale_since < RESCORE_WAIT,
     } | selectors.alert_dates(workspace)
     if wants_fragment(request):
         # On the client page: its recent changes come along, swapped into their own section.

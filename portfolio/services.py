@@ -202,7 +202,12 @@ def interaction_log(
         if is_out_of_hours(occurred_at=when, kind=kind, workspace=workspace, date_only=date_only):
             chosen.add(Flag.OUT_OF_HOURS)
     interaction.set_flags(chosen)
-    interaction.full_clean(exclude=["workspace", "client", "author"])
+    # The fields' own validation covers the table's checks (the kinds, the feelings, at most a
+    # day), each of which Django would ask the database again; the code is new, and a second
+    # send of the form is answered below.
+    interaction.full_clean(
+        exclude=["workspace", "client", "author"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             interaction.save()

@@ -122,6 +122,43 @@ def test_the_latest_snapshot_of_each_client_is_its_newest_day(
         assert list(latest_snapshots(workspace=good.workspace, client_ids=[bad.pk])) == [bad.pk]
 
 
+def _marked(client) -> list[dt.date]:
+    return list(
+        HealthSnapshot.objects.filter(client=client, is_latest=True).values_list("as_of", flat=True)
+    )
+
+
+def test_each_client_has_one_latest_mark_on_its_newest_day_whatever_order_days_are_written(
+    good_and_bad,
+):
+    good, bad = good_and_bad
+    today = good.workspace.today()
+    snapshots_write(workspace=good.workspace, as_of=today - dt.timedelta(days=5))
+    assert _marked(good) == _marked(bad) == [today - dt.timedelta(days=5)]
+    # A replay writes the past day by day, then today: only today ends marked.
+    history_rebuild(
+        workspace=good.workspace, client_ids=[good.pk], since=today - dt.timedelta(days=9)
+    )
+    assert _marked(good) == [today]
+    assert _marked(bad) == [today - dt.timedelta(days=5)]
+    # An earlier day written again (an import of the past) leaves the newest marked.
+    snapshots_write(workspace=good.workspace, as_of=today - dt.timedelta(days=20))
+    assert _marked(good) == [today] and _marked(bad) == [today - dt.timedelta(days=5)]
+    # A snapshot saved on its own follows the same rule.
+    HealthSnapshot.objects.create(
+        workspace=bad.workspace,
+        client=bad,
+        as_of=today - dt.timedelta(days=1),
+        score=40,
+        band="watch",
+        confidence="high",
+        suggestion="keep",
+        formula_version=scoring.FORMULA_VERSION,
+    )
+    assert _marked(bad) == [today - dt.timedelta(days=1)]
+    assert latest_snapshots(workspace=bad.workspace)[bad.pk].score == 40
+
+
 def test_logging_an_interaction_rescores_the_client_on_commit(
     good_and_bad, owner, django_capture_on_commit_callbacks
 ):
