@@ -64,7 +64,7 @@ def _facts(client: Client, author: User) -> dict:
     """The numbers at the start of a review, kept with it (JSON-simple)."""
     workspace = client.workspace
     snapshot = latest_snapshots(workspace=workspace, client_ids=[client.pk]).get(client.pk)
-    if snapshot is None:  # never scored yet
+    if snapshot is None or snapshot.stale_since:  # never scored yet, or its rescore is queued
         clients_rescore(workspace=workspace, client_ids=[client.pk])
         snapshot = latest_snapshots(workspace=workspace, client_ids=[client.pk])[client.pk]
     row = next((r for r in portfolio_rows(workspace=workspace) if r.client.pk == client.pk), None)

@@ -162,3 +162,20 @@ def test_the_quick_log_asks_the_database_no_check_its_fields_made_already(
     for field, value in (("minutes", "1441"), ("feeling", "3"), ("kind", "poem")):
         refused = _log(browser, good, **{field: value})
         assert refused.status_code == 422, field
+
+
+def test_a_review_begun_while_the_rescore_waits_starts_from_the_score_with_the_change(
+    good_and_bad, owner, logged_in, queue, django_capture_on_commit_callbacks
+):
+    from reviews.services import review_start
+
+    good, _bad = good_and_bad
+    clients_rescore(workspace=good.workspace)
+    before = HealthSnapshot.objects.get(client=good).metrics["entries"]
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            _log(logged_in(owner), good)
+    review = review_start(client=good, author=owner)
+    snapshot = HealthSnapshot.objects.get(client=good)
+    assert snapshot.stale_since is None and snapshot.metrics["entries"] == before + 6
+    assert review.facts["score"] == snapshot.score

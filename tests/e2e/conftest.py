@@ -59,14 +59,17 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+# Held while the live server answers a request on SQLite (below); a test that writes to the
+# database from its own thread while the page is open (a worker's task run by hand) holds it.
+SERVER_TURN = threading.Lock()
+
+
 class _OneRequestAtATime(ThreadedWSGIServer):
     """The live server's threads, each request answered whole before the next begins."""
 
     def set_app(self, application):
-        lock = threading.Lock()
-
         def one_at_a_time(environ, start_response):
-            with lock:
+            with SERVER_TURN:
                 response = application(environ, start_response)
                 try:
                     return list(response)

@@ -216,3 +216,37 @@ def test_the_recent_changes_load_with_the_panel_and_follow_each_entry(signed_in:
     expect(changes.locator("li").first).to_contain_text("Call")
     expect(page.locator("section#health-panel")).to_be_visible()
     assert failed == []
+
+
+def test_with_a_worker_the_panel_counts_the_entry_at_once_and_its_alerts_follow(
+    signed_in: Page, settings
+):
+    """With a task queue, the rescore waits for the worker: the panel computes the score
+    meanwhile, says the alerts follow, and asks again until the worker has run."""
+    from assessments.tasks import rescore_clients
+    from tests.e2e.conftest import SERVER_TURN
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    page = signed_in
+    client = ClientFactory(workspace=page.workspace, name="Harbour & Co", owner=page.user)
+    history(client, page.user, feeling=1)
+    clients_rescore(workspace=page.workspace)
+    before = stored(client)
+    open_client_page(page, client)
+    panel = page.locator("#health-panel")
+    disrespect = panel.locator("li.alert-item", has_text="Disrespect")
+
+    quick_log(page, "Shouted at me in front of his team", kind="complaint", minutes="60",
+              feeling=-2, flags=["disrespect"])  # fmt: skip
+    expect(panel.locator(".rescore-queued")).to_contain_text("its alerts follow in a moment")
+    expect(panel.locator(".score")).not_to_have_text(f"{before.score}/100")
+    expect(disrespect).to_have_count(0)  # the worker has not run
+    assert stored(client).score == before.score
+
+    # What the worker runs (the server's threads queue into backends of their own).
+    with SERVER_TURN:
+        rescore_clients.call(workspace_id=page.workspace.pk, client_ids=[client.pk])
+    expect(disrespect).to_have_count(1, timeout=10_000)  # the panel asked again by itself
+    expect(panel.locator(".rescore-queued")).to_have_count(0)
+    expect_panel_shows(page, stored(client))
+    assert page.evaluate("window.__marker") == "same page"
