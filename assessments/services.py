@@ -274,13 +274,7 @@ def snapshots_write(
     )
     record = selectors.settings_record(workspace, settings)
     snapshots = [snapshot_of(workspace, assessment, record) for assessment in assessments.values()]
-    HealthSnapshot.objects.bulk_create(
-        snapshots,
-        update_conflicts=True,
-        unique_fields=["client", "as_of"],
-        update_fields=SNAPSHOT_FIELDS,
-    )
-    HealthSnapshot.objects.latest_marks_follow(client_ids=assessments, as_of=as_of)
+    HealthSnapshot.objects.store(snapshots, as_of=as_of, fields=SNAPSHOT_FIELDS)
     return assessments
 
 

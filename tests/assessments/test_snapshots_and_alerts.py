@@ -401,3 +401,38 @@ def test_todays_overview_is_the_one_of_the_portfolio_list(good_and_bad, django_a
     assert (summary.unscored, summary.prospects, summary.not_enough_data) == (1, 1, 0)
     assert summary.at_risk_hours_share == pytest.approx(listed.at_risk_hours_share)
     assert summary.largest.client.name == listed.largest.client.name
+
+
+def test_a_large_batch_of_snapshots_is_stored_the_same_by_copy_on_postgresql(
+    good_and_bad, monkeypatch
+):
+    """The nightly pass's batches go through COPY on PostgreSQL: the rows are those the
+    bulk upsert writes, a second pass replaces them, and the latest marks follow."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    good, bad = good_and_bad
+    workspace = good.workspace
+    today = workspace.today()
+    snapshots_write(workspace=workspace, as_of=today - dt.timedelta(days=1))
+    by_insert = {
+        s.client_id: s for s in HealthSnapshot.objects.filter(as_of=today - dt.timedelta(days=1))
+    }
+    HealthSnapshot.objects.filter(client=good).update(stale_since=timezone.now())
+
+    monkeypatch.setattr("assessments.models.COPY_FROM", 1)
+    with CaptureQueriesContext(connection) as queries:
+        snapshots_write(workspace=workspace, as_of=today - dt.timedelta(days=1))
+        snapshots_write(workspace=workspace, as_of=today)
+    copied = any("snapshot_upsert" in q["sql"] for q in queries.captured_queries)
+    assert copied == (connection.vendor == "postgresql")
+
+    assert HealthSnapshot.objects.count() == 4
+    for snapshot in HealthSnapshot.objects.filter(as_of=today - dt.timedelta(days=1)):
+        before = by_insert[snapshot.client_id]
+        for name in ("score", "band", "confidence", "dimensions", "metrics", "revenue",
+                     "minutes", "suggestion", "suggestion_reason", "settings"):  # fmt: skip
+            assert getattr(snapshot, name) == getattr(before, name), name
+        assert snapshot.pk == before.pk and snapshot.stale_since is None
+        assert not snapshot.is_latest
+    assert _marked(good) == _marked(bad) == [today]

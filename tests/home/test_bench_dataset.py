@@ -38,6 +38,10 @@ def test_it_builds_the_size_asked_for_with_days_of_history():
     snapshots = HealthSnapshot.objects.filter(workspace=workspace)
     days = snapshots.values("client").annotate(n=Count("pk"))
     assert days and all(row["n"] == 5 for row in days)  # today's, and the 4 days before
+    latest = snapshots.filter(is_latest=True)  # today's, once per client
+    assert latest.count() == len(days)
+    assert set(latest.values_list("as_of", flat=True)) == {workspace.today()}
+    assert not Interaction.objects.filter(workspace=workspace, created_at__isnull=True).exists()
 
 
 def test_its_interactions_are_spread_unevenly_and_the_same_every_time():
