@@ -38,7 +38,7 @@ INLINE_CLIENTS = 20
 # With a queue (a worker runs), every change is rescored by the worker a moment later: the
 # request that made it does not wait for the scoring (for a busy client, most of its time),
 # and entries logged one after another (a meeting's notes, a day's work) are scored once.
-RESCORE_DELAY = dt.timedelta(seconds=3)
+RESCORE_DELAY = dt.timedelta(seconds=1)
 
 SNAPSHOT_FIELDS = [
     "score",

@@ -182,11 +182,12 @@ def client_health(request: HttpRequest, code) -> HttpResponse:
         client.pk
     )
     row = selectors.portfolio_row(workspace=workspace, client=client, snapshot=snapshot)
-    stale_since = snapshot.stale_since if snapshot else None
-    if (snapshot is None or stale_since) and client.status != ClientStatus.ENDED:
-        # Not scored yet, or changed since (its rescore is queued): computed now, stored by
-        # the rescore. The panel asks again a moment later for the alerts the rescore raises.
+    if snapshot is None and client.status != ClientStatus.ENDED:
+        # Not scored yet (its rescore is still queued): computed now, stored by the rescore.
         snapshot = services.snapshot_compute(workspace=workspace, client_id=client.pk)
+    # Changed since it was scored, the rescore queued: the panel says so and asks again in a
+    # moment (computing it here too would score the client twice, once for nothing).
+    stale_since = snapshot.stale_since if snapshot else None
     evidence = snapshot.evidence_count if snapshot else 0
     history = selectors.score_histories(
         workspace=workspace, client_ids=[client.pk], days=HISTORY_DAYS
