@@ -56,7 +56,6 @@ SNAPSHOT_FIELDS = [
     "formula_version",
     "settings",
     "computed_at",
-    "stale_since",
 ]
 
 
@@ -258,6 +257,7 @@ def snapshots_write(
     replacing that day's. Returns the assessments, by client id. Earlier scores (for the trend
     and the advice) are read from their snapshots from `trusted_from` on (None: never)."""
     as_of = as_of or workspace.today()
+    started = timezone.now()
     settings = settings or selectors.scoring_settings(workspace)
     clients = Client.objects.for_workspace(workspace).alive()
     if client_ids is not None:
@@ -275,6 +275,11 @@ def snapshots_write(
     record = selectors.settings_record(workspace, settings)
     snapshots = [snapshot_of(workspace, assessment, record) for assessment in assessments.values()]
     HealthSnapshot.objects.store(snapshots, as_of=as_of, fields=SNAPSHOT_FIELDS)
+    # What changed before this read is in it; a change made while it ran keeps its mark (its
+    # own rescore is queued).
+    HealthSnapshot.objects.filter(client_id__in=ids, stale_since__lte=started).update(
+        stale_since=None
+    )
     return assessments
 
 
@@ -360,8 +365,8 @@ def clients_changed_rescore(*, workspace_id: int, client_ids, since: dt.date | N
 
 def _rescore_soon(workspace: Workspace, ids: list[int], *, since: dt.date | None) -> None:
     """Queue the clients' rescore (and their history's replay from `since`) for a moment from
-    now. Their latest snapshots are marked stale meanwhile, so that a page showing one of them
-    alone computes its score. A client whose rescore is queued already for that moment (its
+    now. Their latest snapshots are marked stale meanwhile: the client's health panel says its
+    score is about to change. A client whose rescore is queued already for that moment (its
     mark in the cache lasts as long as the delay) is left to it; a change to the past is
     always queued, since its replay reaches further."""
     snapshots_outdate(workspace=workspace, client_ids=ids)

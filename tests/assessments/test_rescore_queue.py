@@ -74,6 +74,19 @@ def test_a_logged_entry_is_rescored_by_the_worker_a_moment_later(
     assert scored.metrics["entries"] == before.metrics["entries"] + 1
 
 
+def test_a_change_made_while_a_rescore_runs_stays_marked_for_its_own(good_and_bad, queue):
+    from assessments.services import snapshots_write
+
+    good, bad = good_and_bad
+    clients_rescore(workspace=good.workspace)
+    later = timezone.now() + dt.timedelta(seconds=30)  # marked after the rescore began
+    HealthSnapshot.objects.filter(client=good).update(stale_since=later)
+    HealthSnapshot.objects.filter(client=bad).update(stale_since=timezone.now())
+    snapshots_write(workspace=good.workspace)
+    assert HealthSnapshot.objects.get(client=good).stale_since == later
+    assert HealthSnapshot.objects.get(client=bad).stale_since is None
+
+
 def test_entries_logged_one_after_another_are_rescored_once(
     good_and_bad, owner, logged_in, queue, django_capture_on_commit_callbacks
 ):
