@@ -198,7 +198,7 @@ class HealthSnapshot(ChoiceLabels, models.Model):
     settings = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
     # Since when the client's data has changed without this being computed again (its rescore
-    # is queued): a page showing this client alone computes the score it shows. None: current.
+    # is queued): the client's health panel says it is updating. None: current.
     stale_since = models.DateTimeField(null=True, blank=True, editable=False)
     # The client's newest snapshot (kept by `latest_marks_follow`): the pages read every
     # client's current health along one short index, whatever the days of history kept.
@@ -229,6 +229,13 @@ class HealthSnapshot(ChoiceLabels, models.Model):
                 fields=["workspace", "client"],
                 condition=models.Q(is_latest=True),
                 name="snapshot_ws_latest_idx",
+            ),
+            # The few marked stale, which each rescore clears (without it, every snapshot of
+            # the clients rescored was read: 5.7 s for a nightly pass of 5,000 clients).
+            models.Index(
+                fields=["client"],
+                condition=models.Q(stale_since__isnull=False),
+                name="snapshot_stale_idx",
             ),
         ]
 

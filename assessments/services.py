@@ -277,9 +277,9 @@ def snapshots_write(
     HealthSnapshot.objects.store(snapshots, as_of=as_of, fields=SNAPSHOT_FIELDS)
     # What changed before this read is in it; a change made while it ran keeps its mark (its
     # own rescore is queued).
-    HealthSnapshot.objects.filter(client_id__in=ids, stale_since__lte=started).update(
-        stale_since=None
-    )
+    HealthSnapshot.objects.filter(
+        client_id__in=ids, stale_since__isnull=False, stale_since__lte=started
+    ).update(stale_since=None)
     return assessments
 
 
@@ -395,9 +395,7 @@ def snapshots_outdate(*, workspace: Workspace, client_ids) -> int:
     """Mark the clients' latest snapshots stale (their data changed; the rescore is queued).
     Returns how many were marked."""
     latest = selectors.latest_snapshots_query(workspace=workspace, client_ids=client_ids)
-    return HealthSnapshot.objects.filter(
-        pk__in=latest.values("pk"), stale_since__isnull=True
-    ).update(stale_since=timezone.now())
+    return latest.filter(stale_since__isnull=True).update(stale_since=timezone.now())
 
 
 def workspace_rescore_later(workspace: Workspace) -> None:
