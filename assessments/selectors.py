@@ -9,7 +9,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Avg, FloatField, Q, Sum
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FilteredRelation,
+    FloatField,
+    OuterRef,
+    Q,
+    Sum,
+)
 from django.db.models.functions import Cast
 
 from accounts.models import Membership, Role, Workspace
@@ -240,10 +249,30 @@ def portfolio_summaries(*, workspace: Workspace) -> list[PortfolioRow]:
     return rows
 
 
-def portfolio_overview(*, workspace: Workspace) -> tuple[Overview, int]:
-    """`overview(portfolio_rows(…))` and the number of clients, for Today; two queries."""
-    rows = portfolio_summaries(workspace=workspace)
-    return overview(rows), len(rows)
+def portfolio_overview(*, workspace: Workspace) -> tuple[HealthCounts, int]:
+    """How many portfolio clients stand in each state (the counts of `overview`) and how many
+    there are, for Today: counted by the database in one query, whatever their number."""
+    latest = FilteredRelation("health_snapshots", condition=Q(health_snapshots__is_latest=True))
+    # A client whose newer snapshot was marked at the same moment by another writer holds two
+    # marks for a while (see HealthSnapshotQuerySet.latest_marks_follow): only the newer counts.
+    newer = HealthSnapshot.objects.filter(
+        workspace=workspace,
+        is_latest=True,
+        client_id=OuterRef("pk"),
+        as_of__gt=OuterRef("latest__as_of"),
+    )
+    groups = (
+        portfolio_clients(workspace)
+        .annotate(latest=latest)
+        .exclude(Exists(newer))
+        .values_list("status", "latest__band", "latest__confidence")
+        .annotate(clients=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
+    for status, band, confidence, clients in groups:
+        counts[_state(status, band, confidence)] += clients
+    return _health_counts(counts), sum(counts.values())
 
 
 def portfolio_row(
@@ -264,13 +293,17 @@ def portfolio_row(
 
 
 @dataclass
-class Overview:
+class HealthCounts:
     band_counts: list[tuple[str, str, int]]  # (band, label, count), every band
     unscored: int
-    at_risk_hours_share: float | None
-    largest: PortfolioRow | None  # the client with the largest share of revenue
     not_enough_data: int = 0  # scored on too little evidence to be given a band
     prospects: int = 0  # no paid relationship to judge yet, whatever their evidence
+
+
+@dataclass
+class Overview(HealthCounts):
+    at_risk_hours_share: float | None = None
+    largest: PortfolioRow | None = None  # the client with the largest share of revenue
 
     @property
     def concentration(self) -> float | None:
@@ -280,13 +313,29 @@ class Overview:
 def health_state(row: PortfolioRow) -> str:
     """What a client counts as: "prospect", "unscored", "not_enough_data" or its band. The
     same choice as the badge the pages show (templates/assessments/_health_badge.html)."""
-    if row.client.status == ClientStatus.PROSPECT:
+    snapshot = row.snapshot
+    return _state(row.client.status, snapshot and snapshot.band, snapshot and snapshot.confidence)
+
+
+def _state(status: str, band: str | None, confidence: str | None) -> str:
+    """`health_state` of a client of this status whose latest snapshot has this band and
+    confidence (None for both: none yet)."""
+    if status == ClientStatus.PROSPECT:
         return "prospect"
-    if row.snapshot is None:
+    if band is None:
         return "unscored"
-    if row.snapshot.confidence == "low":
+    if confidence == "low":
         return "not_enough_data"
-    return row.snapshot.band
+    return band
+
+
+def _health_counts(counts: dict[str, int]) -> HealthCounts:
+    return HealthCounts(
+        band_counts=[(band.value, band.label, counts[band.value]) for band in Band],
+        unscored=counts["unscored"],
+        not_enough_data=counts["not_enough_data"],
+        prospects=counts["prospect"],
+    )
 
 
 def overview(rows: list[PortfolioRow]) -> Overview:
@@ -298,12 +347,9 @@ def overview(rows: list[PortfolioRow]) -> Overview:
     risky_hours = sum(row.hours for row in rows if health_state(row) in AT_RISK_BANDS)
     paying = [row for row in rows if row.revenue_share]
     return Overview(
-        band_counts=[(band.value, band.label, counts[band.value]) for band in Band],
-        unscored=counts["unscored"],
+        **vars(_health_counts(counts)),
         at_risk_hours_share=risky_hours / total_hours if total_hours else None,
         largest=max(paying, key=lambda row: row.revenue_share) if paying else None,
-        not_enough_data=counts["not_enough_data"],
-        prospects=counts["prospect"],
     )
 
 

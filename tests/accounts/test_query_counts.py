@@ -35,7 +35,7 @@ def test_workspace_pages_do_not_grow_with_the_team(logged_in, owner, workspace, 
 @pytest.mark.parametrize(
     "name, expected",
     # session, user, membership (tenancy), switcher, then the page's own reads
-    [("home:today", 14), ("workspace:members", 6), ("workspace:settings", 4)],
+    [("home:today", 13), ("workspace:members", 6), ("workspace:settings", 4)],
 )
 def test_workspace_pages_cost_a_known_number_of_queries(
     logged_in, owner, workspace, name, expected
