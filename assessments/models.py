@@ -112,6 +112,7 @@ class HealthSnapshotQuerySet(WorkspaceQuerySet):
             return
         connection = connections[self.db]
         with transaction.atomic(using=self.db):
+            writers_wait_their_turn(connection, {s.workspace_id for s in snapshots})
             if connection.vendor == "postgresql" and len(snapshots) >= COPY_FROM:
                 _copy_upsert(connection, snapshots, fields)
             else:
@@ -127,9 +128,10 @@ class HealthSnapshotQuerySet(WorkspaceQuerySet):
         """Move the clients' "latest" mark to their snapshots of `as_of` (just written), unless
         a later day's stands: two steps down the (client, day) index per client.
 
-        Whoever writes snapshots calls this (saving one does): a later day's snapshot written
-        by another transaction at the same moment can leave a client with two marks, until
-        its next snapshot is written (readers keep the newest)."""
+        Whoever writes snapshots calls this (`store` and saving one do), having waited its
+        turn (`writers_wait_their_turn`): a later day's snapshot written by another
+        transaction at the same moment is then seen, and a client keeps one mark (the
+        database refuses a second: snapshot_one_latest_per_client)."""
         ids = list(client_ids)
         self.filter(client_id__in=ids, is_latest=True, as_of__lt=as_of).update(is_latest=False)
         later = HealthSnapshot.objects.filter(client_id=OuterRef("client_id"), as_of__gt=as_of)
@@ -140,6 +142,20 @@ class HealthSnapshotQuerySet(WorkspaceQuerySet):
 
 # From this many snapshots at once, PostgreSQL gets them by COPY (fewer: one INSERT is as quick).
 COPY_FROM = 100
+# The first key of the transaction locks that writers of a workspace's snapshots take in turn
+# (the second is the workspace's id): "SNAP".
+SNAPSHOT_WRITERS = 0x534E4150
+
+
+def writers_wait_their_turn(connection, workspace_ids) -> None:
+    """Wait until no other transaction writes the workspaces' snapshots, and keep them waiting
+    until this one ends. Taken before the first row is written, so that writers never wait on
+    each other's rows in a circle. SQLite lets one writer in at a time already."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for workspace_id in sorted(workspace_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SNAPSHOT_WRITERS, workspace_id])
 
 
 def _copy_upsert(connection, snapshots: list[HealthSnapshot], fields: list[str]) -> None:
@@ -220,16 +236,18 @@ class HealthSnapshot(ChoiceLabels, models.Model):
                 name="snapshot_score_at_most_100",
                 violation_error_message=_("A score runs from 0 to 100."),
             ),
+            # A client's one current health, kept by `latest_marks_follow`; its index finds
+            # every client's (the dashboard, the portfolio, its totals).
+            models.UniqueConstraint(
+                fields=["workspace", "client"],
+                condition=models.Q(is_latest=True),
+                name="snapshot_one_latest_per_client",
+                violation_error_message=_("This client's current health is recorded already."),
+            ),
         ]
         indexes = [
             # The 90-day sparklines, and a day's snapshots of the workspace.
             models.Index(fields=["workspace", "as_of"], name="snapshot_ws_day_idx"),
-            # Every client's current health (the dashboard, the portfolio, its totals).
-            models.Index(
-                fields=["workspace", "client"],
-                condition=models.Q(is_latest=True),
-                name="snapshot_ws_latest_idx",
-            ),
             # The few marked stale, which each rescore clears (without it, every snapshot of
             # the clients rescored was read: 5.7 s for a nightly pass of 5,000 clients).
             models.Index(
@@ -243,8 +261,13 @@ class HealthSnapshot(ChoiceLabels, models.Model):
         return f"{self.client} {self.as_of}: {self.score}"
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        HealthSnapshot.objects.latest_marks_follow(client_ids=[self.client_id], as_of=self.as_of)
+        connection = connections[kwargs.get("using") or HealthSnapshot.objects.db]
+        with transaction.atomic(using=connection.alias):
+            writers_wait_their_turn(connection, [self.workspace_id])
+            super().save(*args, **kwargs)
+            HealthSnapshot.objects.latest_marks_follow(
+                client_ids=[self.client_id], as_of=self.as_of
+            )
 
 
 class AgreedStep(models.Model):

@@ -12,10 +12,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import (
     Avg,
     Count,
-    Exists,
     FilteredRelation,
     FloatField,
-    OuterRef,
     Q,
     Sum,
 )
@@ -174,11 +172,10 @@ def latest_snapshots_query(*, workspace: Workspace, client_ids) -> QuerySet[Heal
 
 
 def _latest_of(workspace: Workspace, clients) -> QuerySet[HealthSnapshot]:
-    """The newest snapshot of each of `clients` (a queryset), by the mark its writer keeps:
+    """The newest snapshot of each of `clients` (a queryset), by the one mark its writers keep:
     the cost is the number of clients, whatever the number of days of history kept (compared
     snapshot by snapshot, it grew with every day the app ran)."""
-    marked = HealthSnapshot.objects.filter(workspace=workspace, is_latest=True, client__in=clients)
-    return marked.order_by("as_of")  # the newest last: a dict of them keeps it
+    return HealthSnapshot.objects.filter(workspace=workspace, is_latest=True, client__in=clients)
 
 
 def portfolio_rows(*, workspace: Workspace) -> list[PortfolioRow]:
@@ -253,18 +250,9 @@ def portfolio_overview(*, workspace: Workspace) -> tuple[HealthCounts, int]:
     """How many portfolio clients stand in each state (the counts of `overview`) and how many
     there are, for Today: counted by the database in one query, whatever their number."""
     latest = FilteredRelation("health_snapshots", condition=Q(health_snapshots__is_latest=True))
-    # A client whose newer snapshot was marked at the same moment by another writer holds two
-    # marks for a while (see HealthSnapshotQuerySet.latest_marks_follow): only the newer counts.
-    newer = HealthSnapshot.objects.filter(
-        workspace=workspace,
-        is_latest=True,
-        client_id=OuterRef("pk"),
-        as_of__gt=OuterRef("latest__as_of"),
-    )
     groups = (
         portfolio_clients(workspace)
         .annotate(latest=latest)
-        .exclude(Exists(newer))
         .values_list("status", "latest__band", "latest__confidence")
         .annotate(clients=Count("pk"))
         .order_by()

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments import scoring
@@ -402,31 +403,21 @@ def test_todays_overview_is_the_one_of_the_portfolio_list(good_and_bad, django_a
     assert [count for _band, _label, count in summary.band_counts if count] == [1, 1]
 
 
-def test_todays_overview_counts_a_client_once_while_two_of_its_snapshots_are_marked(
-    good_and_bad,
-):
-    """Two writers at the same moment can leave a client two "latest" marks for a while: the
-    newer snapshot is the client's health, in the counts as in the list."""
+def test_a_client_keeps_one_latest_snapshot_and_the_database_refuses_a_second(good_and_bad):
+    """The pages read a client's health by its one "latest" mark: writing an earlier day
+    after a later one leaves the mark where it is, and a second mark is refused outright."""
     good, _bad = good_and_bad
     workspace = good.workspace
+    today = workspace.today()
     clients_rescore(workspace=workspace)
-    today_good = HealthSnapshot.objects.get(client=good, is_latest=True)
-    older = HealthSnapshot.objects.create(
-        **{
-            field.name: getattr(today_good, field.name)
-            for field in HealthSnapshot._meta.concrete_fields
-            if field.name not in ("id", "as_of", "band")
-        }
-        | {"as_of": today_good.as_of - dt.timedelta(days=1), "band": "critical"}
-    )
-    HealthSnapshot.objects.filter(pk=older.pk).update(is_latest=True)
-    assert HealthSnapshot.objects.filter(client=good, is_latest=True).count() == 2
+    snapshots_write(workspace=workspace, as_of=today - dt.timedelta(days=1))
+    marked = HealthSnapshot.objects.filter(client=good, is_latest=True)
+    assert [s.as_of for s in marked] == [today]
 
-    summary, clients = portfolio_overview(workspace=workspace)
-    listed = overview(portfolio_rows(workspace=workspace))
-    assert clients == 2
-    assert summary.band_counts == listed.band_counts
-    assert sum(count for _band, _label, count in summary.band_counts) == 2
+    yesterday = HealthSnapshot.objects.get(client=good, as_of=today - dt.timedelta(days=1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        HealthSnapshot.objects.filter(pk=yesterday.pk).update(is_latest=True)
+    assert [s.as_of for s in marked] == [today]
 
 
 def test_a_large_batch_of_snapshots_is_stored_the_same_by_copy_on_postgresql(

@@ -5,10 +5,11 @@ SQLite serialises writers, so the race these tests stage needs PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client as Browser
 from django.urls import reverse
 
@@ -233,3 +234,55 @@ def test_every_step_of_the_checklist_ticked_at_once_stays_ticked(review, workspa
     assert all(done.plan["checklist"].values())
     assert done.status == "done"
     assert Customer.objects.get(pk=review.client_id).status == "ended"
+
+
+def test_two_writers_of_one_clients_health_at_once_leave_it_one_latest_mark(postgresql, workspace):
+    """Today's rescore and a replay of yesterday for the same client, at the same moment: the
+    replay waits for the rescore's transaction, then sees today's snapshot and leaves the
+    mark on it (without waiting, it marked yesterday's too, which the database refuses)."""
+    from assessments.models import HealthSnapshot
+    from assessments.services import snapshots_write
+
+    client = ClientFactory(workspace=workspace, status="active")
+    today = workspace.today()
+    written, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def rescore_today() -> None:
+        try:
+            with transaction.atomic():
+                snapshots_write(workspace=workspace, as_of=today, client_ids=[client.pk])
+                written.set()
+                release.wait(timeout=10)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            written.set()
+            connection.close()
+
+    def replay_yesterday() -> None:
+        written.wait(timeout=10)
+        try:
+            snapshots_write(
+                workspace=workspace, as_of=today - dt.timedelta(days=1), client_ids=[client.pk]
+            )
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rescore_today), threading.Thread(target=replay_yesterday)]
+    for thread in threads:
+        thread.start()
+    written.wait(timeout=10)
+    threads[1].join(timeout=0.5)  # the replay is waiting for the rescore's turn to end
+    waited = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert waited
+    marks = HealthSnapshot.objects.filter(client=client, is_latest=True)
+    assert [snapshot.as_of for snapshot in marks] == [today]
+    assert HealthSnapshot.objects.filter(client=client).count() == 2
