@@ -177,6 +177,10 @@ def _copy_upsert(connection, snapshots: list[HealthSnapshot], fields: list[str])
         cursor.execute("DROP TABLE snapshot_upsert")
 
 
+# What the lists and totals read of every client's latest snapshot (the selectors' summaries).
+LATEST_READ = ["band", "confidence", "score", "trend_30d", "minutes", "revenue"]
+
+
 class HealthSnapshot(ChoiceLabels, models.Model):
     """A client's health as of one day: one per client per day. Evidence is stored as codes
     with numbers and rendered in the reader's language, so one snapshot reads in every language.
@@ -248,6 +252,15 @@ class HealthSnapshot(ChoiceLabels, models.Model):
         indexes = [
             # The 90-day sparklines, and a day's snapshots of the workspace.
             models.Index(fields=["workspace", "as_of"], name="snapshot_ws_day_idx"),
+            # Every client's current health as the lists and totals read it, from the index
+            # alone on PostgreSQL (reading the rows cost 8 ms at 5,000 clients, the index
+            # 0.4 ms); SQLite keeps the columns out of it.
+            models.Index(
+                fields=["workspace", "client"],
+                include=LATEST_READ,
+                condition=models.Q(is_latest=True),
+                name="snapshot_latest_read_idx",
+            ),
             # The few marked stale, which each rescore clears (without it, every snapshot of
             # the clients rescored was read: 5.7 s for a nightly pass of 5,000 clients).
             models.Index(
