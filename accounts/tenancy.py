@@ -94,9 +94,12 @@ def get_in_workspace(request: HttpRequest, queryset, **lookup):
     `queryset` must offer `for_workspace` (a WorkspaceQuerySet); a malformed code is a 404 too.
     """
     try:
-        return queryset.for_workspace(request.workspace).get(**lookup)
+        found = queryset.for_workspace(request.workspace).get(**lookup)
     except (ObjectDoesNotExist, ValidationError):
         raise Http404 from None
+    # Its workspace is the request's, read already: `found.workspace` need not read it again.
+    found.workspace = request.workspace
+    return found
 
 
 def remember_workspace(user, workspace: Workspace) -> None:

@@ -249,7 +249,11 @@ def portfolio_summaries(*, workspace: Workspace) -> list[PortfolioRow]:
 def portfolio_overview(*, workspace: Workspace) -> tuple[HealthCounts, int]:
     """How many portfolio clients stand in each state (the counts of `overview`) and how many
     there are, for Today: counted by the database in one query, whatever their number."""
-    latest = FilteredRelation("health_snapshots", condition=Q(health_snapshots__is_latest=True))
+    latest = FilteredRelation(
+        "health_snapshots",
+        # The workspace too, for the index of the latest marks (workspace, client).
+        condition=Q(health_snapshots__is_latest=True, health_snapshots__workspace=workspace),
+    )
     groups = (
         portfolio_clients(workspace)
         .annotate(latest=latest)

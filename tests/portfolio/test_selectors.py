@@ -12,6 +12,7 @@ from django.utils import timezone
 from portfolio.models import Interaction
 from portfolio.selectors import TimelineCursor, client_list, client_timeline, client_totals
 from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
+from tests.plans import columns_read, covered_by
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +120,15 @@ def test_the_client_list_is_counted_without_reading_any_entry(workspace, sort):
         assert Paginator(client_list(workspace=workspace, sort=sort), 25).count == 3
     (count,) = queries.captured_queries
     assert Interaction._meta.db_table not in count["sql"]
+
+
+def test_a_clients_totals_read_nothing_of_its_entries_but_the_timeline_index(db):
+    """A client's page sums all its entries (hours of all time): PostgreSQL answers from the
+    index alone, not from rows spread over years of entries."""
+    client = ClientFactory()
+    InteractionFactory(client=client, workspace=client.workspace, minutes=30)
+    today = client.workspace.today()
+    read = columns_read(lambda: client_totals(client=client, today=today), Interaction)
+    index = covered_by(Interaction, "interaction_timeline_idx")
+    assert {"minutes", "billable"} <= read
+    assert read <= index, read - index

@@ -319,7 +319,7 @@ def test_the_client_page_costs_the_same_queries_however_long_the_history(
                            occurred_at=timezone.now() - dt.timedelta(hours=n))  # fmt: skip
         InvoiceFactory(client=customer)
     # Among them: the quick log's memory of this client, and the hand-overs in the history.
-    assert queries(client, path) == few == 14
+    assert queries(client, path) == few == 13
 
 
 def test_older_entries_load_as_a_fragment(logged_in, member, workspace):
