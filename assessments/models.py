@@ -254,7 +254,9 @@ class HealthSnapshot(ChoiceLabels, models.Model):
             models.Index(fields=["workspace", "as_of"], name="snapshot_ws_day_idx"),
             # Every client's current health as the lists and totals read it, from the index
             # alone on PostgreSQL (reading the rows cost 8 ms at 5,000 clients, the index
-            # 0.4 ms); SQLite keeps the columns out of it.
+            # 0.4 ms); SQLite keeps the columns out of it. Apart from the unique constraint
+            # on the same keys, because a unique constraint with included columns is not
+            # built at all on SQLite.
             models.Index(
                 fields=["workspace", "client"],
                 include=LATEST_READ,

@@ -5,24 +5,24 @@ from django.db import migrations, models
 # Vacuumed after every thousand snapshots written or replaced (by default, after a fifth of the
 # table: a month of nightly passes), so that the pages read today's health from the index alone
 # (PostgreSQL reads the rows of pages not vacuumed since they changed).
-VACUUM_SOON = (
-    "autovacuum_vacuum_insert_threshold = 1000, autovacuum_vacuum_insert_scale_factor = 0, "
-    "autovacuum_vacuum_threshold = 1000, autovacuum_vacuum_scale_factor = 0"
-)
-SETTINGS = (
-    "autovacuum_vacuum_insert_threshold, autovacuum_vacuum_insert_scale_factor, "
-    "autovacuum_vacuum_threshold, autovacuum_vacuum_scale_factor"
-)
+VACUUM_SOON = {
+    "autovacuum_vacuum_insert_threshold": 1000,
+    "autovacuum_vacuum_insert_scale_factor": 0,
+    "autovacuum_vacuum_threshold": 1000,
+    "autovacuum_vacuum_scale_factor": 0,
+}
 
 
 def vacuum_soon(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE assessments_healthsnapshot SET ({VACUUM_SOON})")
+        settings = ", ".join(f"{name} = {value}" for name, value in VACUUM_SOON.items())
+        schema_editor.execute(f"ALTER TABLE assessments_healthsnapshot SET ({settings})")
 
 
 def vacuum_as_before(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE assessments_healthsnapshot RESET ({SETTINGS})")
+        settings = ", ".join(VACUUM_SOON)
+        schema_editor.execute(f"ALTER TABLE assessments_healthsnapshot RESET ({settings})")
 
 
 class Migration(migrations.Migration):

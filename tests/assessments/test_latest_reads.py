@@ -11,7 +11,7 @@ from django.db import connection
 from assessments.models import HealthSnapshot
 from assessments.selectors import portfolio_overview, portfolio_row, portfolio_summaries
 from assessments.services import clients_rescore
-from tests.plans import columns_read, covered_by
+from tests.index_reads import columns_read, covered_by
 
 
 def test_the_lists_and_totals_read_nothing_of_the_latest_health_but_its_index(good_and_bad):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from portfolio.models import Interaction
 from portfolio.selectors import TimelineCursor, client_list, client_timeline, client_totals
 from tests.factories import ClientFactory, InteractionFactory, InvoiceFactory
-from tests.plans import columns_read, covered_by
+from tests.index_reads import columns_read, covered_by
 
 pytestmark = pytest.mark.django_db
 
