@@ -84,26 +84,113 @@ def quadrant(score: int, revenue_share: float) -> str:
     return "protect_your_energy" if large else "consider_ending"
 
 
-def portfolio_map(rows, *, most: int = 60) -> tuple[list[Bubble], dict]:
-    """Active clients with enough evidence placed by share of revenue (x) against health (y),
-    bubble area by hours. A client with little data would sit at the neutral score and look
-    like one to let go: left out, as are prospects (no money to weigh yet).
+# The map draws this many clients at most, and names this many per quadrant in words.
+MAP_MOST = 60
+MAP_NAMES = 12
+QUADRANT_CODES = ("keep_and_grow", "room_to_grow", "protect_your_energy", "consider_ending")
 
-    Past `most` clients the circles pile up into a cloud that says nothing and no one can tap:
-    the map draws the troubled ones (at risk, critical; at most half of the bubbles, the lowest
-    scores first) and the largest by share of revenue, and `frame["others"]` sums up the rest.
-    `frame["quadrants"]` holds every placed client, drawn or not, for the map in words."""
-    placed = [
-        r
-        for r in rows
-        if r.snapshot and r.client.status == "active" and r.snapshot.confidence != "low"
-    ]
-    if not placed:
+
+def is_placed(row) -> bool:
+    """An active client with enough evidence. A client with little data would sit at the
+    neutral score and look like one to let go: left out, as are prospects (no money to weigh
+    yet)."""
+    snapshot = row.snapshot
+    return bool(snapshot) and row.client.status == "active" and snapshot.confidence != "low"
+
+
+@dataclass
+class Placed:
+    """Sums over the clients the map places, drawn or not."""
+
+    count: int = 0
+    healthy: int = 0  # from MAP_HEALTHY up
+    troubled: int = 0  # at risk or critical
+    revenue_share: float = 0.0
+    hours_share: float = 0.0
+    largest_share: float = 0.0
+    most_hours: float = 0.0
+
+
+@dataclass
+class MapClients:
+    """What the map draws and says: the clients drawn, the sums over every client placed, and
+    per quadrant how many clients it holds and the first of them by share of revenue, named in
+    words."""
+
+    drawn: list
+    placed: Placed
+    sizes: dict[str, int]
+    named: dict[str, list]
+
+
+def choose_drawn(troubled: list, largest: list, most: int = MAP_MOST) -> list:
+    """The clients to draw when there are more than `most`: the troubled ones (at most half,
+    `troubled` ordered lowest score first) and then the largest (`largest` ordered by share of
+    revenue, largest first)."""
+    chosen = {id(r): r for r in troubled[: most // 2]}
+    for r in largest:
+        if len(chosen) >= most:
+            break
+        chosen.setdefault(id(r), r)
+    return list(chosen.values())
+
+
+def troubled_first(row) -> tuple:
+    return (row.snapshot.score, -row.hours)
+
+
+def largest_first(row) -> float:
+    return -(row.revenue_share or 0.0)
+
+
+def row_quadrant(row) -> str:
+    return quadrant(row.snapshot.score, row.revenue_share or 0.0)
+
+
+def map_clients(rows, *, most: int = MAP_MOST, names: int = MAP_NAMES) -> MapClients:
+    """The map's clients chosen among `rows` (every portfolio row, in name order). The
+    portfolio page asks the database for the same choice (assessments.portfolio_reads), so
+    that its cost does not grow with the clients; this is the rule it follows."""
+    placed = [r for r in rows if is_placed(r)]
+    sums = Placed(
+        count=len(placed),
+        healthy=sum(r.snapshot.score >= MAP_HEALTHY for r in placed),
+        troubled=sum(r.snapshot.band in AT_RISK_BANDS for r in placed),
+        revenue_share=sum(r.revenue_share or 0 for r in placed),
+        hours_share=sum(r.hours_share or 0 for r in placed),
+        largest_share=max((r.revenue_share or 0 for r in placed), default=0.0),
+        most_hours=max((r.hours for r in placed), default=0.0),
+    )
+    sizes = dict.fromkeys(QUADRANT_CODES, 0)
+    named: dict[str, list] = {code: [] for code in QUADRANT_CODES}
+    for r in sorted(placed, key=largest_first):
+        code = row_quadrant(r)
+        sizes[code] += 1
+        if len(named[code]) < names:
+            named[code].append(r)
+    drawn = placed
+    if len(placed) > most:
+        troubled = sorted(
+            (r for r in placed if r.snapshot.band in AT_RISK_BANDS), key=troubled_first
+        )
+        drawn = choose_drawn(troubled, sorted(placed, key=largest_first), most)
+    return MapClients(drawn=drawn, placed=sums, sizes=sizes, named=named)
+
+
+def portfolio_map(clients: MapClients) -> tuple[list[Bubble], dict]:
+    """The placed clients by share of revenue (x) against health (y), bubble area by hours.
+
+    Past MAP_MOST clients the circles pile up into a cloud that says nothing and no one can
+    tap: the map draws the troubled ones and the largest (`choose_drawn`), and
+    `frame["others"]` sums up the rest. `frame["quadrants"]` counts every placed client, drawn
+    or not, and names the first of each, for the map in words."""
+    placed, drawn = clients.placed, clients.drawn
+    if not placed.count:
         return [], {}
-    largest_share = max((r.revenue_share or 0) for r in placed) or 1.0
+    largest_share = placed.largest_share or 1.0
     # Room on both sides of the vertical line, however small the largest share.
     x_max = min(1.0, max(largest_share * 1.1, 2 * NOTABLE_SHARE))
-    most_hours = max(r.hours for r in placed) or 1.0
+    most_hours = placed.most_hours or 1.0
     inner_w, inner_h = MAP_WIDTH - 2 * MAP_PAD, MAP_HEIGHT - 2 * MAP_PAD
 
     def x(share: float) -> float:
@@ -112,39 +199,19 @@ def portfolio_map(rows, *, most: int = 60) -> tuple[list[Bubble], dict]:
     def y(score: float) -> float:
         return MAP_PAD + inner_h * (1 - score / 100)
 
-    drawn = placed
-    if len(placed) > most:
-        troubled = sorted(
-            (r for r in placed if r.snapshot.band in AT_RISK_BANDS),
-            key=lambda r: (r.snapshot.score, -r.hours),
-        )
-        largest = sorted(placed, key=lambda r: -(r.revenue_share or 0))
-        chosen = {id(r): r for r in troubled[: most // 2]}
-        for r in largest:
-            if len(chosen) >= most:
-                break
-            chosen.setdefault(id(r), r)
-        drawn = list(chosen.values())
     bubbles = [
         Bubble(
             row=r,
             cx=round(x(r.revenue_share or 0.0), 1),
             cy=round(y(r.snapshot.score), 1),
             r=round(4 + 14 * math.sqrt(r.hours / most_hours), 1),
-            quadrant=quadrant(r.snapshot.score, r.revenue_share or 0.0),
+            quadrant=row_quadrant(r),
         )
         for r in drawn
     ]
     bubbles.sort(key=lambda b: -b.r)  # small bubbles drawn last, on top
-    quadrants: dict[str, list] = {
-        code: []
-        for code in ("keep_and_grow", "room_to_grow", "protect_your_energy", "consider_ending")
-    }
-    for r in sorted(placed, key=lambda r: -(r.revenue_share or 0)):
-        quadrants[quadrant(r.snapshot.score, r.revenue_share or 0.0)].append(r)
-    drawn_ids = {id(r) for r in drawn}
-    others = [r for r in placed if id(r) not in drawn_ids]
-    others_healthy = sum(r.snapshot.score >= MAP_HEALTHY for r in others)
+    others = placed.count - len(drawn)
+    others_healthy = placed.healthy - sum(r.snapshot.score >= MAP_HEALTHY for r in drawn)
     frame = {
         "width": MAP_WIDTH,
         "height": MAP_HEIGHT,
@@ -156,15 +223,21 @@ def portfolio_map(rows, *, most: int = 60) -> tuple[list[Bubble], dict]:
         "healthy_score": MAP_HEALTHY,
         "x_max_percent": round(100 * x_max),
         "split_percent": round(100 * NOTABLE_SHARE),
-        "placed": len(placed),
-        "quadrants": quadrants,
+        "placed": placed.count,
+        "quadrants": {
+            code: {"count": clients.sizes[code], "named": clients.named[code]}
+            for code in QUADRANT_CODES
+        },
         "others": {
-            "count": len(others),
+            "count": others,
             "healthy": others_healthy,
-            "healthy_share": others_healthy / len(others),
-            "troubled": sum(r.snapshot.band in AT_RISK_BANDS for r in others),
-            "revenue_share": sum(r.revenue_share or 0 for r in others),
-            "hours_share": sum(r.hours_share or 0 for r in others),
+            "healthy_share": others_healthy / others,
+            "troubled": placed.troubled - sum(r.snapshot.band in AT_RISK_BANDS for r in drawn),
+            # What is left of the sums once the drawn clients' part is taken (never below 0).
+            "revenue_share": max(
+                0.0, placed.revenue_share - sum(r.revenue_share or 0 for r in drawn)
+            ),
+            "hours_share": max(0.0, placed.hours_share - sum(r.hours_share or 0 for r in drawn)),
         }
         if others
         else None,

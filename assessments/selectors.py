@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Avg,
-    Count,
-    FilteredRelation,
     FloatField,
     Q,
     Sum,
@@ -203,70 +201,6 @@ def _shares(rows: list[PortfolioRow]) -> None:
         row.hours_share = row.hours / total_hours if total_hours else None
 
 
-class _ClientSeen(NamedTuple):
-    """What a portfolio summary reads of a client (a Client has the same names)."""
-
-    pk: int
-    status: str
-    name: str
-    code: str
-
-
-class _HealthSeen(NamedTuple):
-    """What a portfolio summary reads of a snapshot (a HealthSnapshot has the same names)."""
-
-    band: str
-    confidence: str
-    score: int
-    trend_30d: int | None
-    minutes: int
-    revenue: float
-
-    def get_band_display(self) -> str:
-        return Band(self.band).label
-
-
-def portfolio_summaries(*, workspace: Workspace) -> list[PortfolioRow]:
-    """`portfolio_rows` as the portfolio page and Today read them, in the same order: as two
-    narrow lists of values, not a model per client and per snapshot (half the page's time).
-    A row's client is its pk, status, name and code; its snapshot, the band, confidence,
-    score, trend, minutes and revenue."""
-    clients = portfolio_clients(workspace)
-    health = {
-        client_id: _HealthSeen(*values)
-        for client_id, *values in _latest_of(workspace, clients).values_list(
-            "client_id", *_HealthSeen._fields
-        )
-    }
-    rows = [
-        PortfolioRow(_ClientSeen(*values), health.get(values[0]))  # type: ignore[arg-type]
-        for values in clients.order_by("name").values_list(*_ClientSeen._fields)
-    ]
-    _shares(rows)
-    return rows
-
-
-def portfolio_overview(*, workspace: Workspace) -> tuple[HealthCounts, int]:
-    """How many portfolio clients stand in each state (the counts of `overview`) and how many
-    there are, for Today: counted by the database in one query, whatever their number."""
-    latest = FilteredRelation(
-        "health_snapshots",
-        # The workspace too, for the index of the latest marks (workspace, client).
-        condition=Q(health_snapshots__is_latest=True, health_snapshots__workspace=workspace),
-    )
-    groups = (
-        portfolio_clients(workspace)
-        .annotate(latest=latest)
-        .values_list("status", "latest__band", "latest__confidence")
-        .annotate(clients=Count("pk"))
-        .order_by()
-    )
-    counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
-    for status, band, confidence, clients in groups:
-        counts[_state(status, band, confidence)] += clients
-    return _health_counts(counts), sum(counts.values())
-
-
 def portfolio_row(
     *, workspace: Workspace, client: Client, snapshot: HealthSnapshot | None
 ) -> PortfolioRow | None:
@@ -302,14 +236,14 @@ class Overview(HealthCounts):
         return self.largest.revenue_share if self.largest else None
 
 
-def health_state(row: PortfolioRow) -> str:
+def healthstate_of(row: PortfolioRow) -> str:
     """What a client counts as: "prospect", "unscored", "not_enough_data" or its band. The
-    same choice as the badge the pages show (templates/assessments/_health_badge.html)."""
+    same choice as the badge the pages show (the `health_badge` tag)."""
     snapshot = row.snapshot
-    return _state(row.client.status, snapshot and snapshot.band, snapshot and snapshot.confidence)
+    return state_of(row.client.status, snapshot and snapshot.band, snapshot and snapshot.confidence)
 
 
-def _state(status: str, band: str | None, confidence: str | None) -> str:
+def state_of(status: str, band: str | None, confidence: str | None) -> str:
     """`health_state` of a client of this status whose latest snapshot has this band and
     confidence (None for both: none yet)."""
     if status == ClientStatus.PROSPECT:
@@ -321,7 +255,7 @@ def _state(status: str, band: str | None, confidence: str | None) -> str:
     return band
 
 
-def _health_counts(counts: dict[str, int]) -> HealthCounts:
+def health_counts(counts: dict[str, int]) -> HealthCounts:
     return HealthCounts(
         band_counts=[(band.value, band.label, counts[band.value]) for band in Band],
         unscored=counts["unscored"],
@@ -333,13 +267,13 @@ def _health_counts(counts: dict[str, int]) -> HealthCounts:
 def overview(rows: list[PortfolioRow]) -> Overview:
     counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
     for row in rows:
-        counts[health_state(row)] += 1
+        counts[healthstate_of(row)] += 1
     total_hours = sum(row.hours for row in rows)
     # Only a judged client is a troubled one: a guess on too little data is not.
-    risky_hours = sum(row.hours for row in rows if health_state(row) in AT_RISK_BANDS)
+    risky_hours = sum(row.hours for row in rows if healthstate_of(row) in AT_RISK_BANDS)
     paying = [row for row in rows if row.revenue_share]
     return Overview(
-        **vars(_health_counts(counts)),
+        **vars(health_counts(counts)),
         at_risk_hours_share=risky_hours / total_hours if total_hours else None,
         largest=max(paying, key=lambda row: row.revenue_share) if paying else None,
     )

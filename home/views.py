@@ -17,7 +17,7 @@ from accounts.htmx import wants_fragment
 from accounts.models import Role
 from accounts.selectors import workspace_members, workspace_setup_steps
 from accounts.tenancy import get_in_workspace, workspace_role
-from assessments import charts, scoring, selectors, services
+from assessments import charts, portfolio_reads, scoring, selectors, services
 from audit import selectors as audit_selectors
 from portfolio import selectors as portfolio_selectors
 from portfolio.models import Client, ClientStatus, DepartureReason, EndedBy
@@ -26,8 +26,6 @@ from reviews import selectors as review_selectors
 from reviews.questions import DECISIONS
 
 PAGE_SIZE = 25
-# The map's text alternative names this many clients per quadrant, largest share first.
-QUADRANT_NAMES = 12
 # Codes of charts.quadrant: healthy or not, a large share of the revenue or not.
 QUADRANTS = [
     ("keep_and_grow", _("Keep and grow")),
@@ -40,57 +38,28 @@ TODAY_ALERTS = 5
 TODAY_RECENT = 3
 
 
-def _judged(row) -> bool:
-    """The row's score stands on enough evidence to be shown (the table shows "—" otherwise)."""
-    return row.snapshot is not None and row.snapshot.confidence != "low"
-
-
-def _shown_score(row) -> int | None:
-    return row.snapshot.score if _judged(row) else None
-
-
-def _shown_trend(row) -> int | None:
-    return row.snapshot.trend_30d if _judged(row) else None
-
-
-# sort key -> (label, key function, reverse). Clients without a score shown go last.
+# sort key -> label; assessments.portfolio_reads orders the table by each. Clients without a
+# score shown go last.
 SORTS = {
-    "score": (
-        _("Lowest score first"),
-        lambda r: (_shown_score(r) is None, _shown_score(r) or 0),
-        False,
-    ),
-    "-score": (
-        _("Highest score first"),
-        lambda r: (_shown_score(r) is not None, _shown_score(r) or 0),
-        True,
-    ),
-    "trend": (
-        _("Falling fastest first"),
-        lambda r: (_shown_trend(r) is None, _shown_trend(r) or 0),
-        False,
-    ),
-    "revenue": (_("Largest share of revenue first"), lambda r: r.revenue_share or 0, True),
-    "hours": (_("Most of your hours first"), lambda r: r.hours_share or 0, True),
-    "name": (_("Name A–Z"), lambda r: r.client.name.lower(), False),
+    "score": _("Lowest score first"),
+    "-score": _("Highest score first"),
+    "trend": _("Falling fastest first"),
+    "revenue": _("Largest share of revenue first"),
+    "hours": _("Most of your hours first"),
+    "name": _("Name A–Z"),
 }
 
 
-def _table_context(request: HttpRequest, rows) -> dict:
+def _table_context(request: HttpRequest, figures) -> dict:
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "score"
-    _label, key, reverse = SORTS[sort]
-    ordered = sorted(rows, key=key, reverse=reverse)
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = portfolio_reads.portfolio_table(workspace=request.workspace, sort=sort, figures=figures)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     series = selectors.score_series(
         workspace=request.workspace, client_ids=[row.client.pk for row in page]
     )
     for row in page:
         row.sparkline = charts.sparkline(series.get(row.client.pk, []))
-    return {
-        "page": page,
-        "sort": sort,
-        "sorts": [(value, label) for value, (label, _key, _reverse) in SORTS.items()],
-    }
+    return {"page": page, "sort": sort, "sorts": list(SORTS.items())}
 
 
 @workspace_role(Role.VIEWER)
@@ -100,7 +69,7 @@ def today(request: HttpRequest) -> HttpResponse:
         # The table of clients lived here: its old addresses open it on the portfolio.
         address = reverse("home:portfolio", kwargs={"ws": workspace.slug})
         return redirect(f"{address}?{request.GET.urlencode()}")
-    summary, client_total = selectors.portfolio_overview(workspace=workspace)
+    summary, client_total = portfolio_reads.portfolio_overview(workspace=workspace)
     steps = workspace_setup_steps(
         workspace=workspace, member_count=workspace_members(workspace=workspace).count()
     )
@@ -130,35 +99,36 @@ def today(request: HttpRequest) -> HttpResponse:
 @workspace_role(Role.VIEWER)
 def portfolio(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
-    rows = selectors.portfolio_summaries(workspace=workspace)
-    context = _table_context(request, rows)
+    figures = portfolio_reads.portfolio_figures(workspace=workspace)
+    context = _table_context(request, figures)
     if wants_fragment(request) and request.htmx.target == "client-table":
         return render(request, "home/portfolio.html#client-table", context)
-    bubbles, frame = charts.portfolio_map(rows)
+    named = portfolio_reads.portfolio_clients_named(workspace=workspace, figures=figures)
+    figures.overview.largest = named.largest
+    bubbles, frame = charts.portfolio_map(named.map)
     quadrants = [
         {
             "code": code,
             "label": label,
-            "rows": placed,
-            "shown": placed[:QUADRANT_NAMES],
-            "more": max(0, len(placed) - QUADRANT_NAMES),
+            "count": placed["count"],
+            "shown": placed["named"],
+            "more": placed["count"] - len(placed["named"]),
         }
         for code, label in QUADRANTS
-        for placed in [frame["quadrants"][code] if frame else []]
+        for placed in [frame["quadrants"][code] if frame else {"count": 0, "named": []}]
     ]
     context |= {
-        "overview": selectors.overview(rows),
-        "client_total": len(rows),
+        "overview": figures.overview,
+        "client_total": figures.clients,
         "bubbles": bubbles,
         "map": frame,
         "quadrants": quadrants,
         # Not on the map: active clients without enough evidence, and prospects.
-        "unplaced": [
-            row
-            for row in rows
-            if row.client.status == ClientStatus.PROSPECT
-            or (row.client.status == ClientStatus.ACTIVE and not _judged(row))
-        ],
+        "unplaced": {
+            "count": figures.unplaced,
+            "shown": named.unplaced,
+            "more": figures.unplaced - len(named.unplaced),
+        },
         "departures": selectors.departures(workspace=workspace),
         "ended_by": dict(EndedBy.choices),
         "departure_reasons": dict(DepartureReason.choices),

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from assessments import portfolio_reads
 from assessments.models import HealthSnapshot
-from assessments.selectors import portfolio_overview, portfolio_row, portfolio_summaries
+from assessments.selectors import portfolio_row
 from assessments.services import clients_rescore
 from tests.index_reads import columns_read, covered_by
 
@@ -21,9 +22,13 @@ def test_the_lists_and_totals_read_nothing_of_the_latest_health_but_its_index(go
     snapshot = HealthSnapshot.objects.get(client=good, is_latest=True)
     index = covered_by(HealthSnapshot, "snapshot_latest_read_idx")
 
+    figures = portfolio_reads.portfolio_figures(workspace=workspace)
     for read in (
-        lambda: portfolio_overview(workspace=workspace),
-        lambda: portfolio_summaries(workspace=workspace),
+        lambda: portfolio_reads.portfolio_figures(workspace=workspace),
+        lambda: portfolio_reads.portfolio_table(workspace=workspace, sort="score", figures=figures)[
+            0:25
+        ],
+        lambda: portfolio_reads.portfolio_clients_named(workspace=workspace, figures=figures),
         lambda: portfolio_row(workspace=workspace, client=good, snapshot=snapshot),
     ):
         read_now = columns_read(read, HealthSnapshot)

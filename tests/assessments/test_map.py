@@ -31,7 +31,7 @@ def _row(name: str, score: int, share: float, *, hours: float = 10) -> selectors
 
 
 def _quadrants(rows) -> dict[str, str]:
-    bubbles, _frame = charts.portfolio_map(rows)
+    bubbles, _frame = charts.portfolio_map(charts.map_clients(rows))
     return {bubble.row.client.name: bubble.quadrant for bubble in bubbles}
 
 
@@ -83,7 +83,7 @@ def test_adding_or_ending_another_client_does_not_move_a_client():
 
 def test_the_vertical_line_sits_at_the_notable_share_and_stays_inside_the_map():
     for largest in (0.05, 0.5, 1.0):
-        _bubbles, frame = charts.portfolio_map([_row("Only", 70, largest)])
+        _bubbles, frame = charts.portfolio_map(charts.map_clients([_row("Only", 70, largest)]))
         assert frame["split_percent"] == round(100 * NOTABLE_SHARE)
         assert frame["pad"] < frame["split_x"] < frame["right"]
         assert frame["healthy_score"] == HEALTHY_SCORE
@@ -111,7 +111,7 @@ def _large_portfolio(size: int) -> list[selectors.PortfolioRow]:
 
 def test_a_map_of_5000_clients_draws_the_troubled_and_the_largest_and_sums_up_the_rest():
     rows = _large_portfolio(5000)
-    bubbles, frame = charts.portfolio_map(rows)
+    bubbles, frame = charts.portfolio_map(charts.map_clients(rows))
     assert len(bubbles) == 60
     drawn = {id(bubble.row) for bubble in bubbles}
     troubled = sorted(
@@ -132,15 +132,20 @@ def test_a_map_of_5000_clients_draws_the_troubled_and_the_largest_and_sums_up_th
     assert drawn_share + summary["revenue_share"] == pytest.approx(1.0)
     drawn_hours = sum(bubble.row.hours_share for bubble in bubbles)
     assert drawn_hours + summary["hours_share"] == pytest.approx(1.0)
-    # The words still count every client, drawn or not, in its own quadrant.
-    assert sum(len(placed) for placed in frame["quadrants"].values()) == 5000
-    for code, placed in frame["quadrants"].items():
-        assert all(charts.quadrant(row.snapshot.score, row.revenue_share) == code for row in placed)
+    # The words still count every client, drawn or not, in its own quadrant, and name the
+    # first of each by share of revenue.
+    assert sum(quadrant["count"] for quadrant in frame["quadrants"].values()) == 5000
+    for code, quadrant in frame["quadrants"].items():
+        inside = [
+            row for row in rows if charts.quadrant(row.snapshot.score, row.revenue_share) == code
+        ]
+        assert quadrant["count"] == len(inside)
+        assert quadrant["named"] == sorted(inside, key=lambda row: -row.revenue_share)[:12]
 
 
 def test_a_map_with_room_for_everyone_draws_everyone():
     rows = _large_portfolio(60)
-    bubbles, frame = charts.portfolio_map(rows)
+    bubbles, frame = charts.portfolio_map(charts.map_clients(rows))
     assert len(bubbles) == 60 and frame["others"] is None
 
 
@@ -183,7 +188,9 @@ def anchor_and_little_gem(scored_workspace, owner):
 
 
 def _map_quadrants(workspace) -> dict[str, str]:
-    bubbles, _frame = charts.portfolio_map(selectors.portfolio_rows(workspace=workspace))
+    bubbles, _frame = charts.portfolio_map(
+        charts.map_clients(selectors.portfolio_rows(workspace=workspace))
+    )
     return {bubble.row.client.name: bubble.quadrant for bubble in bubbles}
 
 

@@ -13,13 +13,12 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.alerts import alert_reopen, alert_resolve, alert_snooze, alerts_sync
 from assessments.models import Alert, AlertStatus, Boundary, HealthSnapshot
+from assessments.portfolio_reads import portfolio_overview
 from assessments.selectors import (
     latest_snapshots,
     overview,
-    portfolio_overview,
     portfolio_row,
     portfolio_rows,
-    portfolio_summaries,
     scoring_settings,
     settings_record,
 )
@@ -356,36 +355,6 @@ def test_one_clients_shares_are_those_the_portfolio_shows(good_and_bad, django_a
             (listed[client.pk].revenue_share, listed[client.pk].hours_share)
         )
     assert portfolio_row(workspace=good.workspace, client=ended, snapshot=None) is None
-
-
-def test_the_portfolio_pages_summaries_are_its_rows_read_narrowly(
-    good_and_bad, django_assert_num_queries
-):
-    """The portfolio page and Today read the clients as values: the same clients, order,
-    scores, bands and shares as the full rows."""
-    good, _bad = good_and_bad
-    ClientFactory(workspace=good.workspace, name="Maybe", status="prospect")
-    clients_rescore(workspace=good.workspace)
-    ClientFactory(workspace=good.workspace, name="New")  # not scored yet
-
-    def seen(row):
-        snapshot = row.snapshot
-        health = snapshot and (
-            snapshot.score,
-            snapshot.band,
-            snapshot.get_band_display(),
-            snapshot.confidence,
-            snapshot.trend_30d,
-        )
-        client = (row.client.pk, row.client.code, row.client.name, row.client.status)
-        return client, health, row.revenue_share, row.hours_share, row.hours, row.revenue
-
-    full = [seen(row) for row in portfolio_rows(workspace=good.workspace)]
-    with django_assert_num_queries(2):
-        summaries = portfolio_summaries(workspace=good.workspace)
-    assert [seen(row) for row in summaries] == full
-    names = [client[2] for client, *_ in full]
-    assert names == ["Bad Co", "Good Co", "Maybe", "New"]
 
 
 def test_todays_overview_is_the_one_of_the_portfolio_list(good_and_bad, django_assert_num_queries):

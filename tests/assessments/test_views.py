@@ -68,7 +68,7 @@ def test_an_empty_workspace_says_what_to_do_next(workspace, owner, logged_in):
 
 
 @pytest.mark.parametrize("clients", [2, 12])
-@pytest.mark.parametrize(("name", "queries"), [("home:today", 14), ("home:portfolio", 9)])
+@pytest.mark.parametrize(("name", "queries"), [("home:today", 14), ("home:portfolio", 10)])
 def test_today_and_the_portfolio_cost_the_same_queries_for_2_or_12_clients(
     scored_workspace, owner, logged_in, clients, name, queries, django_assert_num_queries
 ):

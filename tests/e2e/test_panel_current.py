@@ -117,7 +117,7 @@ def test_logging_and_undoing_on_the_client_page_update_the_panel_and_totals_in_p
 def test_a_new_client_gets_a_band_once_there_is_enough_to_judge(signed_in: Page):
     # EXPECTS the panel of issue 10 where a low-confidence snapshot shows "Not enough data yet"
     # instead of a band (a teammate's change to templates/home/client_health.html and
-    # assessments/_health_badge.html); without it a band shows from the start and this fails.
+    # the health_badge tag); without it a band shows from the start and this fails.
     page = signed_in
     client = ClientFactory(workspace=page.workspace, name="Lumen Studio", owner=page.user)
     open_client_page(page, client)

@@ -172,7 +172,7 @@ def test_the_portfolio_costs_the_same_queries_however_many_clients(
     ClientFactory(workspace=workspace, status=ClientStatus.ENDED, ended_on=workspace.today())
     browser = logged_in(owner)
     browser.get(url("home:portfolio", workspace))  # the first visit records the workspace
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         browser.get(url("home:portfolio", workspace))
     with django_assert_max_num_queries(6):
         browser.get(url("home:portfolio", workspace), {"page": 2}, headers=HTMX_TABLE)
