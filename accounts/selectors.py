@@ -76,9 +76,10 @@ def _hours_checked(workspace: Workspace) -> bool:
     )
 
 
-def workspace_setup_steps(*, workspace: Workspace, member_count: int) -> list[dict]:
-    """What a new workspace still needs for its scores to mean something."""
-    return [
+def workspace_setup_steps(*, workspace: Workspace, member_count: int | None) -> list[dict]:
+    """What a new workspace still needs for its scores to mean something. Without
+    `member_count` (not counted), the optional invitation is left out."""
+    steps = [
         {
             "done": workspace.target_hourly_rate is not None,
             "title": _("Set your target hourly rate"),
@@ -94,10 +95,11 @@ def workspace_setup_steps(*, workspace: Workspace, member_count: int) -> list[di
             "optional": False,
         },
         {
-            "done": member_count > 1,
+            "done": member_count is not None and member_count > 1,
             "title": _("Invite a teammate (optional)"),
             "why": _("In an agency, a client can be handed to a colleague instead of lost."),
             "url_name": "workspace:members",
             "optional": True,
         },
     ]
+    return steps if member_count is not None else steps[:-1]

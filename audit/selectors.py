@@ -101,11 +101,13 @@ def recent_changes(*, workspace: Workspace, client: Client) -> dict[str, Any]:
         newest += _events(workspace, code, client=client).order_by(*NEWEST_FIRST)[: RECENT + 1]
     newest.sort(reverse=True)  # (moment, id, kind), as `feed` orders them
     shown = newest[: RECENT + 1]
-    return {"lines": lines(workspace=workspace, page=shown[:RECENT]), "more": len(shown) > RECENT}
+    lines_shown = lines(workspace=workspace, page=shown[:RECENT], clients={client.pk: client})
+    return {"lines": lines_shown, "more": len(shown) > RECENT}
 
 
-def lines(*, workspace: Workspace, page) -> list[Line]:
-    """The page's events (rows of `feed`) as lines a person reads."""
+def lines(*, workspace: Workspace, page, clients: dict[int, Client] | None = None) -> list[Line]:
+    """The page's events (rows of `feed`) as lines a person reads; `clients`, when the caller
+    has them already (a client's own changes), are not read again."""
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
     for _at, event_id, code in page:
         ids_by_kind[code].append(event_id)
@@ -115,9 +117,10 @@ def lines(*, workspace: Workspace, page) -> list[Line]:
             pairs[code, row.pgh_id] = (row, before)
     rows = [row for row, _before in pairs.values()]
     people = _people(rows)
-    clients = Client.objects.for_workspace(workspace).in_bulk(
-        {_client_id(code, row) for (code, _id), (row, _before) in pairs.items()} - {None}
-    )
+    if clients is None:
+        clients = Client.objects.for_workspace(workspace).in_bulk(
+            {_client_id(code, row) for (code, _id), (row, _before) in pairs.items()} - {None}
+        )
     result = []
     for _at, event_id, code in page:
         if (code, event_id) not in pairs:

@@ -70,9 +70,12 @@ def today(request: HttpRequest) -> HttpResponse:
         address = reverse("home:portfolio", kwargs={"ws": workspace.slug})
         return redirect(f"{address}?{request.GET.urlencode()}")
     summary, client_total = portfolio_reads.portfolio_overview(workspace=workspace)
-    steps = workspace_setup_steps(
-        workspace=workspace, member_count=workspace_members(workspace=workspace).count()
-    )
+    steps = workspace_setup_steps(workspace=workspace, member_count=None)
+    if not client_total or not all(step["done"] for step in steps):
+        # The steps may show: the optional invitation too (its members counted only then).
+        steps = workspace_setup_steps(
+            workspace=workspace, member_count=workspace_members(workspace=workspace).count()
+        )
     steps_left = sum(not step["done"] for step in steps)
     context = {
         "overview": summary,

@@ -328,8 +328,13 @@ class Interaction(ChoiceLabels, models.Model):
             ),
             # Workspace-wide aggregates over a window of time (assessments).
             models.Index(fields=["workspace", "occurred_at"], name="interaction_ws_time_idx"),
-            # The quick log's defaults: the author's last entry.
+            # The quick log's defaults: the author's last entry, and their last with a client
+            # (found by the first index, that one skipped 16,000 of the author's entries with
+            # others to reach it: 4 ms on a client page).
             models.Index(fields=["author", "-created_at"], name="interaction_author_recent_idx"),
+            models.Index(
+                fields=["client", "author", "-created_at"], name="interaction_client_author_idx"
+            ),
         ]
 
     def __str__(self) -> str:

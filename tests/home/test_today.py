@@ -9,6 +9,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -242,8 +244,15 @@ def test_the_steps_show_while_the_workspace_is_new_and_leave_once_it_is_set_up(
     # Only the optional invitation is left: shown while the workspace is empty…
     assert 'id="setup-title"' in browser.get(url("home:today", workspace)).content.decode()
     ClientFactory(workspace=workspace)
-    # …not for ever on the home of a freelancer who works alone.
-    assert 'id="setup-title"' not in browser.get(url("home:today", workspace)).content.decode()
+    # …not for ever on the home of a freelancer who works alone; nor are the members counted
+    # then, for a step that cannot show.
+    with CaptureQueriesContext(connection) as queries:
+        page = browser.get(url("home:today", workspace)).content.decode()
+    assert 'id="setup-title"' not in page
+    counts = [
+        q["sql"] for q in queries if "COUNT(" in q["sql"] and "accounts_membership" in q["sql"]
+    ]
+    assert counts == []
 
 
 @pytest.mark.parametrize(
