@@ -25,6 +25,7 @@ from accounts.models import Membership, Role, User, Workspace
 from assessments import scoring
 from assessments.models import HealthSnapshot
 from assessments.services import clients_rescore
+from portfolio.contacts import last_contacts_refresh
 from portfolio.models import (
     BillingModel,
     Client,
@@ -99,6 +100,7 @@ def build(size: Size, *, say: Callable[[str], None] = print) -> Workspace:
         written = _bulk(Interaction, _interactions(size, workspace, clients, members, rng))
         say(f"{written} interactions")
         say(f"{_bulk(Invoice, _invoices(workspace, clients, rng))} invoices")
+    last_contacts_refresh(clients=Client.objects.for_workspace(workspace))
     clients_rescore(workspace=workspace)
     say("today's health: one nightly pass")
     say(f"{_bulk(HealthSnapshot, _history(size, workspace, rng))} earlier daily snapshots")

@@ -15,6 +15,8 @@ from django.tasks import task
 from accounts.models import Workspace
 from assessments.digests import digests_send
 from assessments.services import clients_rescore
+from portfolio.contacts import last_contacts_refresh
+from portfolio.models import Client
 from reviews.notify import follow_ups_send
 
 logger = logging.getLogger(__name__)
@@ -22,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 def workspace_pass(workspace: Workspace, *, emails: bool = True) -> str:
     """Run the pass for `workspace`; what it did, in a line. Safe to run twice."""
+    # Kept by every writer of entries already: read again from the entries, in case one was not.
+    last_contacts_refresh(clients=Client.objects.for_workspace(workspace))
     scored = clients_rescore(workspace=workspace)
     sent = reminders = 0
     if emails:
