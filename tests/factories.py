@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User, Workspace
+from portfolio.contacts import last_contacts_refresh
 from portfolio.models import (
     Client,
     ImportBatch,
@@ -70,12 +71,19 @@ class InteractionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Interaction
+        skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
     workspace = factory.SelfAttribute("client.workspace")
     kind = InteractionKind.MEETING
     minutes = 30
     occurred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+    @factory.post_generation
+    def last_contact(entry, create, extracted, **kwargs):
+        """Its client's last contact kept, as every writer of entries keeps it."""
+        if create:
+            last_contacts_refresh(clients=Client.objects.filter(pk=entry.client_id))
 
 
 class InvoiceFactory(factory.django.DjangoModelFactory):

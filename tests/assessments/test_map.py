@@ -274,3 +274,11 @@ def test_the_client_page_marks_the_day_the_formula_changed(good_and_bad, owner, 
     text = page.content.decode()
     assert "the scoring formula changed" in text
     assert text.count('class="marker"') == 1
+
+
+def test_a_sparkline_runs_from_the_first_score_to_the_last_across_its_width():
+    assert charts.sparkline([0, 50, 100]) == "0.0,24.0 48.0,12.0 96.0,0.0"
+    assert charts.sparkline([70, 70, 70, 40], width=30, height=10) == (
+        "0.0,3.0 10.0,3.0 20.0,3.0 30.0,6.0"
+    )
+    assert charts.sparkline([55]) == ""  # one day is not a line
