@@ -32,4 +32,3 @@ def delete_stored_file(sender, *, instance: ImportFile, **kwargs) -> None:
     name, storage = instance.file.name, instance.file.storage
     if name:
         transaction.on_commit(lambda: storage.delete(name))
-
