@@ -5,6 +5,7 @@ from .views import alerts, digest, settings
 app_name = "assessments"
 
 urlpatterns = [
+    path("alerts/<uuid:code>/", alerts.alert_menu, name="alert_menu"),
     path("alerts/<uuid:code>/<slug:action>/", alerts.alert_action, name="alert_action"),
     path("health/settings/", settings.scoring_settings_edit, name="scoring_settings"),
     path(

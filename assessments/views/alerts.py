@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,11 +43,13 @@ def _snooze_until(request: HttpRequest) -> dt.date:
 def _next(request: HttpRequest) -> str | None:
     """The page of this workspace the alert was handled on, to go back to without JavaScript."""
     path = request.POST.get("next", "")
-    if path.startswith(f"/w/{request.workspace.slug}/") and url_has_allowed_host_and_scheme(
+    return path if _allowed_next(request, path) else None
+
+
+def _allowed_next(request: HttpRequest, path: str) -> bool:
+    return path.startswith(f"/w/{request.workspace.slug}/") and url_has_allowed_host_and_scheme(
         path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return path
-    return None
+    )
 
 
 @require_POST
@@ -90,3 +92,28 @@ def alert_action(request: HttpRequest, code, action: str) -> HttpResponse:
         return render_fragment(request, template, context | {"muted": action == "mute"})
     messages.success(request, _("Alert updated."))
     return redirect(back) if back else redirect("home:today", ws=request.workspace.slug)
+
+
+@workspace_role(Role.MEMBER)
+def alert_menu(request: HttpRequest, code) -> HttpResponse:
+    """An alert's other actions (snooze, mute, resolve): the menu's items, drawn when the menu
+    is first opened; without JavaScript, the alert's own page with its menu open."""
+    alert = get_in_workspace(
+        request,
+        Alert.objects.select_related("client", "boundary", "handled_by").filter(
+            client__deleted_at__isnull=True
+        ),
+        code=code,
+    )
+    if request.method != "GET":  # only read; after the lookup, so that a stranger's is a 404
+        return HttpResponseNotAllowed(["GET"])
+    context = {"alert": alert} | selectors.alert_dates(request.workspace)
+    if wants_fragment(request):
+        return render(request, "assessments/_alert_menu.html", context)
+    path = request.GET.get("next", "")
+    back = path if _allowed_next(request, path) else None
+    return render(
+        request,
+        "assessments/alert.html",
+        context | {"show_client": True, "menu_open": True, "next": back},
+    )

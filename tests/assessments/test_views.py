@@ -382,11 +382,17 @@ def test_chart_coordinates_stay_numbers_in_languages_with_a_decimal_comma(
 
 
 def test_the_snooze_field_on_today_starts_a_week_ahead(good_and_bad, owner, logged_in):
-    clients_rescore(workspace=good_and_bad[1].workspace)
-    page = logged_in(owner).get(url("home:today", good_and_bad[1].workspace)).content.decode()
-    week = good_and_bad[1].workspace.today() + dt.timedelta(days=7)
-    assert 'name="until" id="snooze-' in page
-    assert f'value="{week.isoformat()}"' in page
+    workspace = good_and_bad[1].workspace
+    clients_rescore(workspace=workspace)
+    browser = logged_in(owner)
+    assert "<details" in browser.get(url("home:today", workspace)).content.decode()
+    alert = Alert.objects.filter(workspace=workspace).first()
+    items = browser.get(
+        url("assessments:alert_menu", workspace, code=alert.code), headers={"HX-Request": "true"}
+    ).content.decode()  # the menu's items, fetched when it is first opened
+    week = workspace.today() + dt.timedelta(days=7)
+    assert 'name="until" id="snooze-' in items
+    assert f'value="{week.isoformat()}"' in items
 
 
 def test_acknowledged_alerts_add_no_query_per_alert_to_today(

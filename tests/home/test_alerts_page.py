@@ -55,6 +55,13 @@ def listed(page: str) -> list[str]:
     return ITEM.findall(page)
 
 
+def menu(browser, workspace, alert) -> str:
+    """The items of an alert's menu, as the browser fetches them when the menu is first opened."""
+    return browser.get(
+        url("assessments:alert_menu", workspace, code=alert.code), headers=HTMX
+    ).content.decode()
+
+
 def codes(alerts) -> list[str]:
     return [str(alert.code) for alert in alerts]
 
@@ -278,17 +285,24 @@ def test_the_page_costs_the_same_queries_for_3_or_30_alerts(
 
 def test_each_alert_has_one_action_and_a_menu_for_the_rest(workspace, manager, logged_in):
     alert = make_alert(ClientFactory(workspace=workspace, name="Storm Ltd"))
-    page = logged_in(manager).get(alerts_url(workspace)).content.decode()
+    browser = logged_in(manager)
+    page = browser.get(alerts_url(workspace)).content.decode()
     item = page[page.index(f'id="alert-{alert.code}"') :]
     item = item[: item.index("</li>")]
     acknowledge = url("assessments:alert_action", workspace, code=alert.code, action="acknowledge")
     assert item.index(f'action="{acknowledge}"') < item.index("<details")
-    menu = item[item.index("<details") :]
+    # The menu's items come when it is first opened, into the menu, within the alert's form.
+    details = item[item.index("<details") :].split(">")[0]
+    menu_url = url("assessments:alert_menu", workspace, code=alert.code)
+    assert f'hx-get="{menu_url}" hx-trigger="toggle once"' in details
+    assert 'hx-target="find .alert-menu-items" hx-swap="innerHTML"' in details
+    items = menu(browser, workspace, alert)
     for action in ("snooze", "mute", "resolve"):
-        assert url("assessments:alert_action", workspace, code=alert.code, action=action) in menu
+        assert url("assessments:alert_action", workspace, code=alert.code, action=action) in items
     for period in ("day", "week", "month"):
-        assert f'name="period" value="{period}"' in menu
-    assert 'type="date" name="until"' in menu  # a day of one's own
+        assert f'name="period" value="{period}"' in items
+    assert 'type="date" name="until"' in items  # a day of one's own
+    assert "<html" not in items and "<form" not in items
     assert "Review this relationship" not in item  # the client page has the one entry point
     assert (
         reverse("portfolio:client_detail", kwargs={"ws": workspace.slug, "code": alert.client.code})
@@ -303,7 +317,8 @@ def test_an_alert_carries_its_token_and_return_address_in_two_forms_not_five(
     page, five forms each had made the page 150 KB. The date of one's own is the second form,
     so that Enter in it snoozes."""
     alert = make_alert(ClientFactory(workspace=workspace, name="Storm Ltd"))
-    page = logged_in(manager).get(alerts_url(workspace)).content.decode()
+    browser = logged_in(manager)
+    page = browser.get(alerts_url(workspace)).content.decode()
     item = page[page.index(f'id="alert-{alert.code}"') :]
     item = item[: item.index("</li>")]
     assert item.count("<form") == 2
@@ -311,18 +326,20 @@ def test_an_alert_carries_its_token_and_return_address_in_two_forms_not_five(
     snooze = url("assessments:alert_action", workspace, code=alert.code, action="snooze")
     until = re.search(r'<form id="(snooze-until-[^"]+)" method="post" action="([^"]+)"', item)
     assert until.group(2) == snooze
-    assert f'name="until" id="snooze-{alert.code}" form="{until.group(1)}"' in item
-    assert item.count(f'formaction="{snooze}"') == 3  # the three periods
+    items = menu(browser, workspace, alert)  # drawn inside the first form, once opened
+    assert f'name="until" id="snooze-{alert.code}" form="{until.group(1)}"' in items
+    assert items.count(f'formaction="{snooze}"') == 3  # the three periods
     for action in ("mute", "resolve"):
         action_url = url("assessments:alert_action", workspace, code=alert.code, action=action)
-        assert f'formaction="{action_url}"' in item
+        assert f'formaction="{action_url}"' in items
 
 
 def test_a_member_has_no_mute_in_the_menu(workspace, member, logged_in):
-    make_alert(ClientFactory(workspace=workspace))
-    page = logged_in(member).get(alerts_url(workspace)).content.decode()
-    assert "<details" in page
-    assert "Mute for this client" not in page
+    alert = make_alert(ClientFactory(workspace=workspace))
+    browser = logged_in(member)
+    assert "<details" in browser.get(alerts_url(workspace)).content.decode()
+    items = menu(browser, workspace, alert)
+    assert "Resolve" in items and "Mute for this client" not in items
 
 
 @pytest.mark.parametrize("period, days", [("day", 1), ("week", 7)])
@@ -433,7 +450,8 @@ def test_the_client_panel_shows_the_compact_menu_without_checkboxes(workspace, m
         .content.decode()
     )
     assert f'id="alert-{alert.code}"' in page
-    assert "<details" in page and "Mute for this client" in page
+    assert "<details" in page
+    assert "Mute for this client" in menu(logged_in(manager), workspace, alert)
     assert 'form="alerts-bulk"' not in page
     assert 'name="selectable"' not in page
 
@@ -447,3 +465,55 @@ def test_todays_alerts_show_the_compact_menu_without_checkboxes(workspace, owner
     assert 'form="alerts-bulk"' not in item
     assert "Review this relationship" not in item
     assert alerts_url(workspace) in page  # Today leads to all of them
+
+
+def test_the_menu_carries_its_actions_only_once_opened(workspace, manager, logged_in):
+    """Three snooze buttons, a date, mute and resolve for each of 25 alerts were half the page;
+    they come when a menu is first opened."""
+    make_alerts(workspace, 3)
+    page = logged_in(manager).get(alerts_url(workspace)).content.decode()
+    assert page.count("<details") == 3
+    assert "Mute for this client" not in page and 'name="period"' not in page
+
+
+def test_without_javascript_the_menu_opens_the_alerts_page_with_its_actions(
+    workspace, manager, logged_in
+):
+    alert = make_alert(ClientFactory(workspace=workspace, name="Storm Ltd"))
+    browser = logged_in(manager)
+    listing = alerts_url(workspace)
+    page = browser.get(listing).content.decode()
+    menu_url = url("assessments:alert_menu", workspace, code=alert.code)
+    link = re.search(
+        rf'<a class="small" href="({re.escape(menu_url)}[^"]*)">More actions</a>', page
+    )
+    assert link, "the menu's link for browsers without JavaScript"
+    opened = browser.get(link.group(1).replace("&amp;", "&"))
+    html = opened.content.decode()
+    assert opened.status_code == 200 and "<html" in html
+    assert "<details" in html and " open>" in html.split("<details")[1].split("\n")[0] + ">"
+    assert "Mute for this client" in html and 'name="period" value="week"' in html
+    # Handled there, the alert leads back to the page it was opened from.
+    assert f'name="next" value="{listing}"' in html
+    response = browser.post(
+        url("assessments:alert_action", workspace, code=alert.code, action="resolve"),
+        {"next": listing},
+    )
+    assert response.status_code == 302 and response["Location"] == listing
+
+
+def test_the_alerts_page_of_the_menu_goes_back_only_to_the_workspaces_own_pages(
+    workspace, manager, logged_in
+):
+    alert = make_alert(ClientFactory(workspace=workspace))
+    menu_url = url("assessments:alert_menu", workspace, code=alert.code)
+    for away in ("https://elsewhere.example/w/aurora/", "/w/other/alerts/", "//elsewhere.example/"):
+        html = logged_in(manager).get(menu_url, {"next": away}).content.decode()
+        item = html[html.index(f'id="alert-{alert.code}"') :]
+        assert 'name="next"' not in item[: item.index("</li>")]
+
+
+def test_a_viewer_gets_no_menu_of_actions(workspace, viewer, logged_in):
+    alert = make_alert(ClientFactory(workspace=workspace))
+    menu_url = url("assessments:alert_menu", workspace, code=alert.code)
+    assert logged_in(viewer).get(menu_url, headers=HTMX).status_code == 403

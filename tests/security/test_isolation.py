@@ -103,6 +103,7 @@ WORKSPACE_URLS: dict[str, WorkspaceURL] = {
     "home:client_health": WorkspaceURL(lambda o: {"code": o.client.code}, 200),
     # GET the page, POST acknowledge the alerts named.
     "home:alerts": WorkspaceURL(no_kwargs, 200, post_data=lambda o: {"alerts": [o.alert.code]}),
+    "assessments:alert_menu": WorkspaceURL(lambda o: {"code": o.alert.code}, 403),
     "assessments:alert_action": WorkspaceURL(
         lambda o: {"code": o.alert.code, "action": "resolve"}, 405
     ),
