@@ -31,6 +31,7 @@ from portfolio.models import Client, ClientStatus
 from . import charts
 from .choices import AT_RISK_BANDS, NOTABLE_SHARE, Band, Confidence
 from .selectors import (
+    HEALTH_STATES,
     HealthCounts,
     Overview,
     PortfolioRow,
@@ -151,7 +152,7 @@ def portfolio_figures(*, workspace: Workspace) -> Figures:
         revenue=float(sum(group[6] or 0 for group in groups)),
         minutes=sum(group[5] or 0 for group in groups),
     )
-    counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
+    counts = dict.fromkeys(HEALTH_STATES, 0)
     risky_minutes, unplaced, placed = 0, 0, charts.Placed()
     largest_revenue = 0.0
     for status, band, confidence, healthy, clients, minutes, revenue, most_m, most_r in groups:

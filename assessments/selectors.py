@@ -236,7 +236,11 @@ class Overview(HealthCounts):
         return self.largest.revenue_share if self.largest else None
 
 
-def healthstate_of(row: PortfolioRow) -> str:
+# What a portfolio client can count as (`health_state`).
+HEALTH_STATES = (*Band.values, "prospect", "unscored", "not_enough_data")
+
+
+def health_state(row: PortfolioRow) -> str:
     """What a client counts as: "prospect", "unscored", "not_enough_data" or its band. The
     same choice as the badge the pages show (the `health_badge` tag)."""
     snapshot = row.snapshot
@@ -265,12 +269,12 @@ def health_counts(counts: dict[str, int]) -> HealthCounts:
 
 
 def overview(rows: list[PortfolioRow]) -> Overview:
-    counts = dict.fromkeys([*Band.values, "prospect", "unscored", "not_enough_data"], 0)
+    counts = dict.fromkeys(HEALTH_STATES, 0)
     for row in rows:
-        counts[healthstate_of(row)] += 1
+        counts[health_state(row)] += 1
     total_hours = sum(row.hours for row in rows)
     # Only a judged client is a troubled one: a guess on too little data is not.
-    risky_hours = sum(row.hours for row in rows if healthstate_of(row) in AT_RISK_BANDS)
+    risky_hours = sum(row.hours for row in rows if health_state(row) in AT_RISK_BANDS)
     paying = [row for row in rows if row.revenue_share]
     return Overview(
         **vars(health_counts(counts)),
